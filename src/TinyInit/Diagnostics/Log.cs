@@ -1,0 +1,60 @@
+using System;
+using System.Text;
+using TinyInit.Interop;
+
+namespace TinyInit.Diagnostics;
+
+/// <summary>
+/// Writes <c>[tinyinit] LEVEL message</c> lines to stderr, one write(2) per line, so lines
+/// from tinyinit and its children never interleave mid-line. System.Console is not used:
+/// it installs signal handlers (../shared/notes/platform.md, fact 3).
+/// </summary>
+internal static class Log
+{
+    private const int StderrFd = 2;
+    private static readonly string[] LevelNames = ["ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
+
+    /// <summary>Messages up to this level are written.</summary>
+    public static LogLevel Threshold { get; set; } = LogLevel.Warn;
+
+    public static bool IsEnabled(LogLevel level) => level <= Threshold;
+
+    public static void Error(string message) => Write(LogLevel.Error, message);
+
+    public static void Warn(string message) => Write(LogLevel.Warn, message);
+
+    public static void Info(string message) => Write(LogLevel.Info, message);
+
+    public static void Debug(string message) => Write(LogLevel.Debug, message);
+
+    public static void Trace(string message) => Write(LogLevel.Trace, message);
+
+    public static void Write(LogLevel level, string message)
+    {
+        if (IsEnabled(level))
+            WriteLine(StderrFd, $"[tinyinit] {LevelNames[(int)level]} {message}");
+    }
+
+    /// <summary>Writes text and a newline to fd with as few write(2) calls as the kernel allows.</summary>
+    public static void WriteLine(int fd, string text) => WriteAll(fd, text + "\n");
+
+    /// <summary>Writes all of text to fd, retrying short writes and EINTR; gives up silently on other errors.</summary>
+    public static unsafe void WriteAll(int fd, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        fixed (byte* start = bytes)
+        {
+            int done = 0;
+            while (done < bytes.Length)
+            {
+                nint n = Libc.write(fd, start + done, (nuint)(bytes.Length - done));
+                if (n > 0)
+                    done += (int)n;
+                else if (n < 0 && Errors.Last() == Errno.EINTR)
+                    continue;
+                else
+                    return;
+            }
+        }
+    }
+}

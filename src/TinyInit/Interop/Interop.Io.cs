@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace TinyInit.Interop;
+
+internal static unsafe partial class Libc
+{
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_TRUNC = 0x200,
+        O_APPEND = 0x400, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+
+    public const int F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, FD_CLOEXEC = 1;
+    public const int F_GETPIPE_SZ = 1032;
+
+    public const int EPOLL_CLOEXEC = 0x80000;
+    public const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    internal struct epoll_event
+    {
+        public uint events;
+        public ulong data;
+    }
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint read(int fd, void* buf, nuint count);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint write(int fd, void* buf, nuint count);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int close(int fd);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string path, int flags, int mode);
+
+    /// <summary>fcntl(2) with an integer argument.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int epoll_create1(int flags);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int epoll_ctl(int epfd, int op, int fd, ref epoll_event ev);
+
+    /// <returns>The number of ready events, 0 on timeout, or -1 and errno (EINTR is retried by the caller).</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial byte* strerror(int errnum);
+}

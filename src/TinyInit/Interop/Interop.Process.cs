@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+
+namespace TinyInit.Interop;
+
+internal static unsafe partial class Libc
+{
+    public const int WNOHANG = 1;
+    public const int WEXITED = 4;
+    public const int WNOWAIT = 0x01000000;
+    public const int P_ALL = 0;
+    public const int P_PID = 1;
+
+    public const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    /// <summary>The part of <c>siginfo_t</c> that waitid(2) fills for SIGCHLD (x86-64 layout).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    internal struct siginfo_t
+    {
+        [FieldOffset(0)] public int si_signo;
+        [FieldOffset(4)] public int si_errno;
+        [FieldOffset(8)] public int si_code;
+        [FieldOffset(16)] public int si_pid;
+        [FieldOffset(20)] public int si_uid;
+        [FieldOffset(24)] public int si_status;
+    }
+
+    /// <returns>The pid reaped, 0 with WNOHANG when none is ready, or -1 and errno (ECHILD: no children).</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int waitpid(int pid, out int status, int options);
+
+    /// <returns>0 (si_pid is 0 when WNOHANG found nothing), or -1 and errno.</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int waitid(int idtype, int id, out siginfo_t infop, int options);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int getpid();
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int getppid();
+
+    /// <summary>prctl(2) with one argument; the unused ones are passed as 0.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int setpgid(int pid, int pgid);
+
+    /// <summary>Returns the process group of the foreground job of terminal fd, or -1 and errno.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int tcgetpgrp(int fd);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int tcsetpgrp(int fd, int pgrp);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int isatty(int fd);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int getpgrp();
+}

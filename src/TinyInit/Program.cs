@@ -1,0 +1,32 @@
+using System;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
+using TinyInit.Interop;
+using TinyInit.Supervision;
+
+namespace TinyInit;
+
+/// <summary>tinyinit: parse the command line, then run the init loop.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        try
+        {
+            CommandLine.Outcome outcome = CommandLine.Parse(args);
+            if (outcome.Settings is not Settings settings)
+                return outcome.ExitCode;
+
+            Log.Threshold = settings.LogThreshold;
+            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            using var init = new InitLoop(settings, startup);
+            return init.Run();
+        }
+        catch (Exception e)
+        {
+            // Never a stack trace: one line, and the setup-error code.
+            Log.Error($"internal error: {e.GetType().Name}: {e.Message}");
+            return (int)ExitCodes.UsageOrSetupError;
+        }
+    }
+}

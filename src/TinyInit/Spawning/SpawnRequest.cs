@@ -1,0 +1,23 @@
+namespace TinyInit.Spawning;
+
+/// <summary>What <see cref="ChildSpawner"/> needs to start a child the way tinyinit was started.</summary>
+internal readonly unsafe struct SpawnRequest
+{
+    /// <summary>NULL-terminated argv; Argv[0] is looked up in PATH.</summary>
+    public byte** Argv { get; init; }
+
+    /// <summary>NULL-terminated environment, passed through as it is.</summary>
+    public byte** Envp { get; init; }
+
+    /// <summary>The signal mask the child starts with (bit n-1 for signal n).</summary>
+    public ulong SignalMask { get; init; }
+
+    /// <summary>Signals the child keeps ignored; every other one is reset to its default action.</summary>
+    public ulong IgnoredSignals { get; init; }
+
+    /// <summary>Start the child in a process group of its own.</summary>
+    public bool NewProcessGroup { get; init; }
+
+    /// <summary>A terminal whose foreground group becomes the child's group, or -1.</summary>
+    public int ForegroundTerminalFd { get; init; }
+}

@@ -1,0 +1,21 @@
+using TinyInit.Interop;
+
+namespace TinyInit.Supervision;
+
+/// <summary>How a process ended: an exit code, or the signal that killed it.</summary>
+/// <param name="Code">The exit code when it exited, else 0.</param>
+/// <param name="Signal">The signal that killed it, else 0.</param>
+/// <param name="CoreDumped">Whether it dumped core.</param>
+internal readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped)
+{
+    /// <summary>Reads the status that waitid(2) put in siginfo_t.</summary>
+    public static ExitStatus FromSiginfo(in Libc.siginfo_t info) => info.si_code switch
+    {
+        Libc.CLD_EXITED => new ExitStatus(info.si_status, 0, false),
+        Libc.CLD_DUMPED => new ExitStatus(0, info.si_status, true),
+        _ => new ExitStatus(0, info.si_status, false),
+    };
+
+    /// <summary>The shell's convention: the exit code, or 128+N when signal N killed it.</summary>
+    public int ToExitCode() => Signal != 0 ? (int)ExitCodes.SignalOffset + Signal : Code;
+}

@@ -1,0 +1,233 @@
+using System;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
+using TinyInit.Interop;
+using TinyInit.Spawning;
+
+namespace TinyInit.Supervision;
+
+/// <summary>
+/// Overview: the one event loop of tinyinit, on the main thread.
+///
+/// Constraints: the handled signals are blocked in every thread before the runtime starts
+/// (Native/startup.c), so they arrive only through the signalfd read here. The loop sleeps in
+/// epoll_wait with no timeout unless a deadline is pending, so an idle tinyinit never wakes up.
+/// After the main child is spawned nothing may end tinyinit early (as PID 1 its death takes the
+/// whole container with it): errors are logged and the loop carries on, as catatonit does.
+///
+/// Each wake-up: read every pending signal; SIGCHLD only marks that reaping is due, others are
+/// forwarded to the main child at once; then reap every exited child.
+/// </summary>
+internal sealed unsafe class InitLoop : IDisposable, IExitSink
+{
+    private const int MaxEvents = 8;
+
+    private readonly Settings _settings;
+    private readonly Libc.tinyinit_startup _startup;
+    private readonly int _selfPid = Libc.getpid();
+    private readonly Reaper _reaper;
+    private SignalSource? _signals;
+    private int _epollFd = -1;
+    private TrackedChild? _main;
+
+    public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
+    {
+        _settings = settings;
+        _startup = startup;
+        _reaper = new Reaper(this);
+    }
+
+    /// <summary>Runs the command to its end.</summary>
+    /// <returns>tinyinit's exit code.</returns>
+    public int Run()
+    {
+        int setupError = SetUp();
+        if (setupError != 0)
+            return setupError;
+
+        int spawnError = SpawnMain();
+        if (spawnError != 0)
+            return spawnError;
+
+        while (_main!.Exit is null)
+            WaitAndDispatch();
+
+        return FinalExitCode(_main.Exit.Value);
+    }
+
+    /// <summary>Everything that can still fail with one line and exit 125, before any child exists.</summary>
+    private int SetUp()
+    {
+        _signals = SignalSource.Open(_startup.handled, out Errno error);
+        if (_signals is null)
+            return SetupFailure("signalfd", error);
+
+        _epollFd = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
+        if (_epollFd < 0)
+            return SetupFailure("epoll_create1", Errors.Last());
+        var registration = new Libc.epoll_event { events = Libc.EPOLLIN, data = (ulong)_signals.Fd };
+        if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, _signals.Fd, ref registration) < 0)
+            return SetupFailure("epoll_ctl", Errors.Last());
+
+        RegisterAsReaper();
+        if (_settings.ParentDeathSignal != 0)
+        {
+            int parent = Libc.getppid();
+            if (Libc.prctl(Libc.PR_SET_PDEATHSIG, (nuint)_settings.ParentDeathSignal, 0, 0, 0) < 0)
+                return SetupFailure("prctl(PR_SET_PDEATHSIG)", Errors.Last());
+
+            // The parent may have died before prctl took effect: then nobody will send the signal.
+            if (Libc.getppid() != parent)
+                Libc.kill(_selfPid, _settings.ParentDeathSignal);
+        }
+
+        return 0;
+    }
+
+    private void RegisterAsReaper()
+    {
+        if (_settings.Subreaper)
+        {
+            if (Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+                Log.Warn($"could not register as child subreaper: {Errors.Describe(Errors.Last())}; orphans will not be reaped");
+            else
+                Log.Debug("registered as child subreaper");
+        }
+        else if (_selfPid != 1)
+        {
+            Log.Warn("not running as PID 1 and not a subreaper (-s): orphaned descendants will not be reaped by tinyinit");
+        }
+    }
+
+    private int SpawnMain()
+    {
+        bool newGroup = _settings.ProcessGroup;
+        var request = new SpawnRequest
+        {
+            Argv = _startup.argv + _settings.CommandIndex,
+            Envp = _startup.envp,
+            SignalMask = _startup.original_mask,
+            IgnoredSignals = _startup.original_ignored,
+            NewProcessGroup = newGroup,
+            ForegroundTerminalFd = -1,
+        };
+
+        int error = ChildSpawner.Spawn(request, out int pid);
+        if (error != 0)
+        {
+            string command = _settings.Command[0];
+            Log.Error($"cannot run '{command}': {Errors.Describe(error)}");
+            return (Errno)error is Errno.ENOENT or Errno.ENOTDIR
+                ? (int)ExitCodes.NotFound
+                : (int)ExitCodes.CannotExecute;
+        }
+
+        _main = new TrackedChild(pid, _settings.Command[0]);
+        Log.Info($"spawned '{_main.Name}' as pid {pid}");
+        return 0;
+    }
+
+    private void WaitAndDispatch()
+    {
+        Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
+        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, -1);
+        if (ready < 0)
+        {
+            Errno error = Errors.Last();
+            if (error != Errno.EINTR)
+                Log.Error($"epoll_wait: {Errors.Describe(error)}");
+            return;
+        }
+
+        bool reapDue = DrainSignals();
+        if (reapDue)
+            _reaper.ReapAll();
+    }
+
+    /// <returns>Whether SIGCHLD was among the signals.</returns>
+    private bool DrainSignals()
+    {
+        bool childExited = false;
+        for (ReadOnlySpan<Libc.signalfd_siginfo> batch = _signals!.ReadBatch(); !batch.IsEmpty; batch = _signals.ReadBatch())
+        {
+            foreach (ref readonly Libc.signalfd_siginfo info in batch)
+            {
+                int sig = (int)info.ssi_signo;
+                if (sig == Libc.SIGCHLD)
+                    childExited = true;
+                else if (sig == Libc.SIGPIPE && info.ssi_pid == _selfPid)
+                    Log.Debug("ignored a SIGPIPE raised by tinyinit's own write");
+                else
+                    Forward(sig);
+            }
+        }
+
+        return childExited;
+    }
+
+    private void Forward(int sig)
+    {
+        TrackedChild main = _main!;
+        if (main.Exit is not null)
+            return;
+        int error = main.Signal(sig, _settings.ProcessGroup);
+        if (error == 0)
+            Log.Debug($"forwarded {SignalNames.Name(sig)} to {(_settings.ProcessGroup ? "process group" : "pid")} {main.Pid}");
+        else if ((Errno)error == Errno.ESRCH)
+            Log.Debug($"{SignalNames.Name(sig)} not forwarded: pid {main.Pid} has already exited");
+        else
+            Log.Warn($"forwarding {SignalNames.Name(sig)} to {main.Pid}: {Errors.Describe(error)}");
+    }
+
+    /// <inheritdoc/>
+    public void OnExit(int pid, ExitStatus status)
+    {
+        TrackedChild main = _main!;
+        if (pid == main.Pid && main.Exit is null)
+        {
+            main.MarkExited(status);
+            Log.Info($"main child {pid} {Describe(status)}");
+        }
+        else if (_settings.WarnOnReap)
+        {
+            Log.Warn($"reaped zombie pid {pid} ({Describe(status)})");
+        }
+        else
+        {
+            Log.Trace($"reaped pid {pid} ({Describe(status)})");
+        }
+    }
+
+    private int FinalExitCode(ExitStatus status)
+    {
+        int code = status.ToExitCode();
+        if (_settings.RemappedExitCodes.Contains(code))
+        {
+            Log.Debug($"exit code {code} remapped to 0");
+            return 0;
+        }
+
+        return code;
+    }
+
+    private static string Describe(ExitStatus status) => status.Signal != 0
+        ? $"killed by {SignalNames.Name(status.Signal)}{(status.CoreDumped ? " (core dumped)" : "")}"
+        : $"exited with {status.Code}";
+
+    private static int SetupFailure(string call, Errno error)
+    {
+        Log.Error($"{call}: {Errors.Describe(error)}");
+        return (int)ExitCodes.UsageOrSetupError;
+    }
+
+    public void Dispose()
+    {
+        _main?.Dispose();
+        _signals?.Dispose();
+        if (_epollFd >= 0)
+        {
+            Libc.close(_epollFd);
+            _epollFd = -1;
+        }
+    }
+}
