@@ -67,6 +67,19 @@ internal static class CommandLine
         if (result.GetResult(options.Verbose) is OptionResult verbose)
             settings.LogThreshold = ClampLevel((int)LogLevel.Warn + verbose.IdentifierTokenCount);
         settings.WarnOnReap |= result.GetValue(options.WarnOnReap);
+        settings.NoCleanup |= result.GetValue(options.NoCleanup);
+        if (result.GetResult(options.Grace) is not null)
+            settings.Grace = result.GetValue(options.Grace);
+        if (result.GetResult(options.KillAfter) is not null)
+            settings.KillAfter = result.GetValue(options.KillAfter);
+        if (result.GetResult(options.Timeout) is not null)
+            settings.Timeout = result.GetValue(options.Timeout);
+        foreach (string rewrite in result.GetValue(options.Rewrite) ?? [])
+        {
+            if (SignalRewrites.TryAdd(rewrite, settings.Rewrites) is string error)
+                return Fail(error);
+        }
+
         return null;
     }
 
@@ -96,7 +109,24 @@ internal static class CommandLine
             settings.LogThreshold = ClampLevel((int)LogLevel.Warn + level);
         }
 
-        return true;
+        settings.NoCleanup = IsSet("TINYINIT_NO_CLEANUP");
+        error = EnvironmentDuration("TINYINIT_GRACE", grace => settings.Grace = grace)
+            ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
+            ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout);
+        foreach (string rewrite in (Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            error ??= SignalRewrites.TryAdd(rewrite, settings.Rewrites);
+        return error is null;
+    }
+
+    private static string? EnvironmentDuration(string name, Action<TimeSpan> apply)
+    {
+        string? text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (!Durations.TryParse(text, out TimeSpan duration))
+            return Durations.Invalid(name, text);
+        apply(duration);
+        return null;
     }
 
     private static bool IsSet(string name) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name));

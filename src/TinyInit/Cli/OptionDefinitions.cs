@@ -47,6 +47,40 @@ internal sealed class OptionDefinitions
         Description = "Log a warning for each zombie reaped that was not the main child.",
     };
 
+    public readonly Option<TimeSpan> Grace = new("--grace")
+    {
+        Description = "Once the main child has exited, remaining processes get SIGTERM and this long to exit before SIGKILL; 0 kills at once. Default 3s. Env: TINYINIT_GRACE.",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--grace"),
+    };
+
+    public readonly Option<bool> NoCleanup = new("--no-cleanup")
+    {
+        Description = "Exit as soon as the main child exits and leave remaining processes alone (tini's behaviour). Env: TINYINIT_NO_CLEANUP.",
+    };
+
+    public readonly Option<TimeSpan> KillAfter = new("--kill-after")
+    {
+        Description = "SIGKILL the main child if it has not exited this long after a TERM, INT, QUIT or HUP was forwarded to it. Env: TINYINIT_KILL_AFTER.",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--kill-after"),
+    };
+
+    public readonly Option<TimeSpan> Timeout = new("--timeout")
+    {
+        Description = "Stop the main command once it has run this long (SIGTERM, then SIGKILL after --kill-after or the grace), clean up, and exit 124. Env: TINYINIT_TIMEOUT.",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--timeout"),
+    };
+
+    public readonly Option<string[]> Rewrite = new("--rewrite")
+    {
+        Description = "Forward signal TO when FROM arrives (repeatable; names or numbers; TO 0 drops FROM), e.g. TERM:QUIT. Env: TINYINIT_REWRITE=FROM:TO,FROM:TO.",
+        HelpName = "FROM:TO",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public readonly Option<bool> License = new("--license", "-l")
     {
         Description = "Show the license and exit.",
@@ -56,7 +90,8 @@ internal sealed class OptionDefinitions
     {
         Root = new RootCommand("tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
         {
-            Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap, License,
+            Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
+            Grace, NoCleanup, KillAfter, Timeout, Rewrite, License,
         };
     }
 
@@ -81,6 +116,15 @@ internal sealed class OptionDefinitions
             return signal;
         result.AddError($"'{text}' is not a signal name or number (try TERM, SIGTERM, 15 or RTMIN+1).");
         return 0;
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result, string name)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (Durations.TryParse(text, out TimeSpan duration))
+            return duration;
+        result.AddError(Durations.Invalid(name, text));
+        return default;
     }
 
     private static int[] ParseExitCodes(ArgumentResult result)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using TinyInit.Diagnostics;
 
@@ -23,6 +24,21 @@ internal sealed class Settings
 
     /// <summary>-w: warn on each reaped zombie.</summary>
     public bool WarnOnReap { get; set; }
+
+    /// <summary>--grace: how long leftover processes get between SIGTERM and SIGKILL once the main child has exited.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>--no-cleanup: exit as soon as the main child exits and leave the rest (tini's behaviour).</summary>
+    public bool NoCleanup { get; set; }
+
+    /// <summary>--kill-after: SIGKILL the main child this long after a terminating signal was forwarded to it.</summary>
+    public TimeSpan? KillAfter { get; set; }
+
+    /// <summary>--timeout: stop the main child once it has run this long, and exit 124.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>--rewrite: the signal forwarded for each signal received (0: dropped).</summary>
+    public Dictionary<int, int> Rewrites { get; } = [];
 
     /// <summary>Index in the raw argv of the command to run (its argv[0]).</summary>
     public int CommandIndex { get; set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
@@ -16,11 +17,21 @@ namespace TinyInit.Supervision;
 /// whole container with it): errors are logged and the loop carries on, as catatonit does.
 ///
 /// Each wake-up: read every pending signal; SIGCHLD only marks that reaping is due, others are
-/// forwarded to the main child at once; then reap every exited child.
+/// rewritten (--rewrite) and forwarded to the main child at once; then reap every exited child;
+/// then act on the deadlines that have passed (--timeout, --kill-after).
+///
+/// When the main child has exited, what is left under tinyinit gets SIGTERM, then up to the
+/// grace period to exit (reaped as it goes), then SIGKILL; only then does tinyinit exit, with
+/// the main child's code. Every peer exits at once instead, and the kernel SIGKILLs the rest of
+/// the namespace with no chance to clean up (or, on a host, the rest leaks).
 /// </summary>
 internal sealed unsafe class InitLoop : IDisposable, IExitSink
 {
     private const int MaxEvents = 8;
+    private const long NoDeadline = long.MaxValue;
+
+    /// <summary>How often the final SIGKILL sweep looks again for processes forked meanwhile.</summary>
+    private static readonly TimeSpan KillSweepInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Settings _settings;
     private readonly Libc.tinyinit_startup _startup;
@@ -29,6 +40,10 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
     private SignalSource? _signals;
     private int _epollFd = -1;
     private TrackedChild? _main;
+    private long _timeoutAt = NoDeadline;
+    private long _killAt = NoDeadline;
+    private bool _timedOut;
+    private bool _tookTerminal;
 
     public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
     {
@@ -49,10 +64,16 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         if (spawnError != 0)
             return spawnError;
 
+        if (_settings.Timeout is TimeSpan timeout)
+            _timeoutAt = DeadlineIn(timeout);
         while (_main!.Exit is null)
-            WaitAndDispatch();
+            WaitAndDispatch(NoDeadline);
 
-        return FinalExitCode(_main.Exit.Value);
+        int code = _timedOut ? (int)ExitCodes.TimedOut : FinalExitCode(_main.Exit.Value);
+        if (!_settings.NoCleanup)
+            CleanUpLeftovers();
+        GiveBackTerminal();
+        return code;
     }
 
     /// <summary>Everything that can still fail with one line and exit 125, before any child exists.</summary>
@@ -101,7 +122,11 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
 
     private int SpawnMain()
     {
-        bool newGroup = _settings.ProcessGroup;
+        // With a terminal on stdin (docker run -it), the child gets a process group of its own that
+        // becomes the terminal's foreground group, so Ctrl-C, Ctrl-\ and Ctrl-Z reach it and a shell
+        // has job control. Only when tinyinit holds the foreground itself: never steal it from a shell.
+        _tookTerminal = Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == Libc.getpgrp();
+        bool newGroup = _settings.ProcessGroup || _tookTerminal;
         var request = new SpawnRequest
         {
             Argv = _startup.argv + _settings.CommandIndex,
@@ -109,7 +134,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
             SignalMask = _startup.original_mask,
             IgnoredSignals = _startup.original_ignored,
             NewProcessGroup = newGroup,
-            ForegroundTerminalFd = -1,
+            ForegroundTerminalFd = _tookTerminal ? 0 : -1,
         };
 
         int error = ChildSpawner.Spawn(request, out int pid);
@@ -127,10 +152,50 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         return 0;
     }
 
-    private void WaitAndDispatch()
+    /// <summary>
+    /// Once the main child has gone: SIGTERM to what is left, up to the grace period for it to
+    /// exit, then SIGKILL. Done when tinyinit has no child left: anything still running below a
+    /// subreaper or PID 1 is either its child or has a living ancestor that is.
+    /// </summary>
+    private void CleanUpLeftovers()
+    {
+        _reaper.ReapAll();
+        if (!_reaper.HasChildren)
+            return;
+
+        TimeSpan grace = _settings.Grace;
+        if (grace > TimeSpan.Zero)
+        {
+            ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
+            Log.Info($"main child has exited: sent SIGTERM to the remaining processes, {Durations.Format(grace)} grace");
+            long graceEnd = DeadlineIn(grace);
+            while (_reaper.HasChildren && Stopwatch.GetTimestamp() < graceEnd)
+                WaitAndDispatch(graceEnd);
+            if (!_reaper.HasChildren)
+                return;
+            Log.Warn($"grace period of {Durations.Format(grace)} is over: sending SIGKILL to the remaining processes");
+        }
+
+        // A process can fork between the walk and the kill; its child is reparented to tinyinit
+        // once the parent dies, so sweep again until nothing is left.
+        while (_reaper.HasChildren)
+        {
+            ProcessTree.SignalAll(_selfPid, Libc.SIGKILL);
+            WaitAndDispatch(DeadlineIn(KillSweepInterval));
+        }
+    }
+
+    private void GiveBackTerminal()
+    {
+        if (_tookTerminal && Libc.tcsetpgrp(0, Libc.getpgrp()) < 0)
+            Log.Debug($"tcsetpgrp: {Errors.Describe(Errors.Last())}");
+    }
+
+    /// <summary>Sleeps until a signal arrives or the earliest deadline passes, then handles what is due.</summary>
+    private void WaitAndDispatch(long deadline)
     {
         Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
-        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, -1);
+        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutMilliseconds(Math.Min(deadline, Math.Min(_timeoutAt, _killAt))));
         if (ready < 0)
         {
             Errno error = Errors.Last();
@@ -142,6 +207,46 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         bool reapDue = DrainSignals();
         if (reapDue)
             _reaper.ReapAll();
+        ActOnDeadlines(Stopwatch.GetTimestamp());
+    }
+
+    private void ActOnDeadlines(long now)
+    {
+        TrackedChild main = _main!;
+        if (main.Exit is not null)
+            return;
+
+        if (now >= _timeoutAt)
+        {
+            _timeoutAt = NoDeadline;
+            _timedOut = true;
+            TimeSpan killAfter = _settings.KillAfter ?? _settings.Grace;
+            Log.Warn($"'{main.Name}' timed out after {Durations.Format(_settings.Timeout!.Value)}: sending SIGTERM, SIGKILL in {Durations.Format(killAfter)}");
+            SignalMain(Libc.SIGTERM);
+            _killAt = Math.Min(_killAt, DeadlineIn(killAfter));
+        }
+
+        if (now >= _killAt)
+        {
+            _killAt = NoDeadline;
+            Log.Warn($"'{main.Name}' (pid {main.Pid}) has not exited after a terminating signal: sending SIGKILL");
+            SignalMain(Libc.SIGKILL);
+        }
+    }
+
+    private static long DeadlineIn(TimeSpan delay) =>
+        Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>epoll_wait's timeout for a deadline: -1 for none, rounded up so it never wakes early.</summary>
+    private static int TimeoutMilliseconds(long deadline)
+    {
+        if (deadline == NoDeadline)
+            return -1;
+        long remaining = deadline - Stopwatch.GetTimestamp();
+        if (remaining <= 0)
+            return 0;
+        long ms = (remaining * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency;
+        return (int)Math.Min(ms, int.MaxValue);
     }
 
     /// <returns>Whether SIGCHLD was among the signals.</returns>
@@ -165,18 +270,41 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         return childExited;
     }
 
-    private void Forward(int sig)
+    private void Forward(int received)
+    {
+        if (_main!.Exit is not null)
+        {
+            Log.Debug($"{SignalNames.Name(received)} received after the main child exited: not forwarded");
+            return;
+        }
+
+        int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        if (sig == 0)
+        {
+            Log.Debug($"{SignalNames.Name(received)} dropped (--rewrite)");
+            return;
+        }
+
+        if (sig != received)
+            Log.Debug($"{SignalNames.Name(received)} rewritten to {SignalNames.Name(sig)}");
+        SignalMain(sig);
+        if (IsTerminating(sig) && _settings.KillAfter is TimeSpan killAfter && _killAt == NoDeadline)
+            _killAt = DeadlineIn(killAfter);
+    }
+
+    private static bool IsTerminating(int sig) =>
+        sig is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT or Libc.SIGHUP;
+
+    private void SignalMain(int sig)
     {
         TrackedChild main = _main!;
-        if (main.Exit is not null)
-            return;
         int error = main.Signal(sig, _settings.ProcessGroup);
         if (error == 0)
-            Log.Debug($"forwarded {SignalNames.Name(sig)} to {(_settings.ProcessGroup ? "process group" : "pid")} {main.Pid}");
+            Log.Debug($"sent {SignalNames.Name(sig)} to {(_settings.ProcessGroup ? "process group" : "pid")} {main.Pid}");
         else if ((Errno)error == Errno.ESRCH)
-            Log.Debug($"{SignalNames.Name(sig)} not forwarded: pid {main.Pid} has already exited");
+            Log.Debug($"{SignalNames.Name(sig)} not sent: pid {main.Pid} has already exited");
         else
-            Log.Warn($"forwarding {SignalNames.Name(sig)} to {main.Pid}: {Errors.Describe(error)}");
+            Log.Warn($"sending {SignalNames.Name(sig)} to {main.Pid}: {Errors.Describe(error)}");
     }
 
     /// <inheritdoc/>

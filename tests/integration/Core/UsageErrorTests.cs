@@ -47,6 +47,12 @@ public sealed class UsageErrorTests(ITestOutputHelper output)
     [InlineData(new[] { "-p", "65", "--", "true" }, "'65' is not a signal")]
     [InlineData(new[] { "-e", "256", "--", "true" }, "'256' is not an exit code")]
     [InlineData(new[] { "-e", "--", "true" }, "'-e'")]
+    [InlineData(new[] { "--grace", "3x", "--", "true" }, "--grace '3x' is not a duration")]
+    [InlineData(new[] { "--timeout", "soon", "--", "true" }, "--timeout 'soon' is not a duration")]
+    [InlineData(new[] { "--kill-after", "-1", "--", "true" }, "--kill-after '-1' is not a duration")]
+    [InlineData(new[] { "--rewrite", "TERM", "--", "true" }, "is not FROM:TO")]
+    [InlineData(new[] { "--rewrite", "TERM:NOPE", "--", "true" }, "'NOPE' is not a signal")]
+    [InlineData(new[] { "--rewrite", "CHLD:TERM", "--", "true" }, "SIGCHLD is tinyinit's own")]
     public void UsageErrorsAre125WithOneLine(string[] args, string expected)
     {
         using var run = InitRun.Start(output, InitMode.Plain, args);
@@ -56,13 +62,18 @@ public sealed class UsageErrorTests(ITestOutputHelper output)
         run.AssertNothingLeftRunning();
     }
 
-    [Fact]
-    public void BadVerbosityVariableIsAUsageError()
+    [Theory]
+    [InlineData("TINYINIT_VERBOSITY", "loud")]
+    [InlineData("TINYINIT_GRACE", "a while")]
+    [InlineData("TINYINIT_TIMEOUT", "10 minutes")]
+    [InlineData("TINYINIT_KILL_AFTER", "x")]
+    [InlineData("TINYINIT_REWRITE", "TERM")]
+    public void BadEnvironmentVariablesAreUsageErrors(string name, string value)
     {
-        var env = new Dictionary<string, string?> { ["TINYINIT_VERBOSITY"] = "loud" };
+        var env = new Dictionary<string, string?> { [name] = value };
         using var run = InitRun.Start(output, InitMode.Subreaper, env, "--", "true");
         Assert.Equal(125, run.WaitForExit());
-        AssertOneErrorLine(run, "TINYINIT_VERBOSITY");
+        AssertOneErrorLine(run, name == "TINYINIT_REWRITE" ? "rewrite 'TERM'" : name);
     }
 
     [Theory]

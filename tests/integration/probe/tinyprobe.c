@@ -191,18 +191,30 @@ static int trap_term(double seconds, const char *file)
 
 static int spawn_leftover(char *self, char **argv)
 {
+    /* The leftover reports "ready" through a pipe before we exit, so that it has its
+       signal handling in place before anything can signal it. */
+    int ready[2];
+    if (pipe(ready) < 0) { perror("pipe"); return 3; }
     pid_t pid = fork();
     if (pid < 0) { perror("fork"); return 3; }
     if (pid == 0) {
         /* The leftover must not hold the test's stdout pipe open, or nobody sees EOF. */
         int null = open("/dev/null", O_RDWR);
-        dup2(null, 0); dup2(null, 1);
+        dup2(null, 0);
+        dup2(ready[1], 1);
+        close(ready[0]);
+        close(ready[1]);
         char *args[8] = { self };
         for (int i = 0; i < 6 && argv[i]; i++) args[i + 1] = argv[i];
         execv("/proc/self/exe", args);
         _exit(127);
     }
-    say("leftover %d", pid);
+    close(ready[1]);
+    char line[64];
+    ssize_t n;
+    while ((n = read(ready[0], line, sizeof line)) < 0 && errno == EINTR) {}
+    close(ready[0]);
+    say("leftover %d%s", pid, n > 0 ? "" : " (not ready)");
     return 0;
 }
 
