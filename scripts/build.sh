@@ -6,6 +6,8 @@
 # sources are published for net9.0, whose AOT compiler restores. One line says which was built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/prereqs.sh
+ensure_prereqs build
 
 out=artifacts/bin
 log=$(mktemp)

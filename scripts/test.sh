@@ -4,6 +4,8 @@
 # Needs root (the PID 1 tests use unshare --pid) and a C compiler.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/prereqs.sh
+ensure_prereqs test || exit 1
 
 scripts/build.sh || exit 1
 mkdir -p artifacts/bin
