@@ -204,10 +204,19 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
             return;
         }
 
-        bool reapDue = DrainSignals();
-        if (reapDue)
-            _reaper.ReapAll();
-        ActOnDeadlines(Stopwatch.GetTimestamp());
+        try
+        {
+            bool reapDue = DrainSignals();
+            if (reapDue)
+                _reaper.ReapAll();
+            ActOnDeadlines(Stopwatch.GetTimestamp());
+        }
+        catch (Exception e)
+        {
+            // The child is running: tinyinit dying now would take it (as PID 1, the whole
+            // container) down. Log and carry on, as catatonit does.
+            Log.Error($"internal error, carrying on: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private void ActOnDeadlines(long now)
