@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.IO;
 using TinyInit.Diagnostics;
+using TinyInit.Services;
 
 namespace TinyInit.Cli;
 
@@ -35,12 +36,44 @@ internal static class CommandLine
                 return early.Value;
         }
 
-        if (split.CommandStart >= args.Length)
+        if (BuildServices(settings) is string serviceError)
+            return Fail(serviceError);
+        if (split.CommandStart >= args.Length && settings.Services.Count == 0)
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
+        if (settings.MinRestartDelay > settings.MaxRestartDelay)
+            return Fail("--min-restart-delay is longer than --max-restart-delay");
 
         settings.CommandIndex = split.CommandStart + 1;
         settings.Command = args[split.CommandStart..];
         return new Outcome(settings, 0);
+    }
+
+    /// <summary>Reads the Procfile and the --service values into one set, where duplicates are caught.</summary>
+    private static string? BuildServices(Settings settings)
+    {
+        if (settings.ProcfilePath is string path)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return $"cannot read Procfile '{path}': {e.Message}";
+            }
+
+            if (ProcfileParser.TryParse(path, text, settings.Restart, settings.Services) is string error)
+                return error;
+        }
+
+        foreach (string spec in settings.ServiceSpecs)
+        {
+            if (ServiceSpecParser.TryAdd(spec, settings.Restart, settings.Services) is string error)
+                return error;
+        }
+
+        return null;
     }
 
     private static Outcome? ApplyOptions(OptionDefinitions options, string[] optionArgs, Settings settings)
@@ -80,6 +113,27 @@ internal static class CommandLine
                 return Fail(error);
         }
 
+        settings.ServiceSpecs.AddRange(result.GetValue(options.Service) ?? []);
+        if (result.GetValue(options.Procfile) is string procfile)
+            settings.ProcfilePath = procfile;
+        if (result.GetValue(options.Restart) is string restart)
+        {
+            if (RestartPolicies.TryParse(restart, out RestartPolicy policy) is string error)
+                return Fail(error);
+            settings.Restart = policy;
+        }
+
+        if (result.GetResult(options.RestartThreshold) is not null)
+            settings.RestartThreshold = result.GetValue(options.RestartThreshold);
+        if (result.GetResult(options.MinRestartDelay) is not null)
+            settings.MinRestartDelay = result.GetValue(options.MinRestartDelay);
+        if (result.GetResult(options.MaxRestartDelay) is not null)
+            settings.MaxRestartDelay = result.GetValue(options.MaxRestartDelay);
+        if (result.GetResult(options.KillTimeout) is not null)
+            settings.ServiceKillTimeout = result.GetValue(options.KillTimeout);
+        settings.TagOutput |= result.GetValue(options.TagOutput);
+        if (result.GetResult(options.RestartSignal) is not null)
+            settings.RestartSignal = result.GetValue(options.RestartSignal);
         return null;
     }
 
@@ -110,9 +164,21 @@ internal static class CommandLine
         }
 
         settings.NoCleanup = IsSet("TINYINIT_NO_CLEANUP");
+        settings.TagOutput = IsSet("TINYINIT_TAG_OUTPUT");
+        if (Environment.GetEnvironmentVariable("TINYINIT_PROCFILE") is { Length: > 0 } procfile)
+            settings.ProcfilePath = procfile;
+        if (Environment.GetEnvironmentVariable("TINYINIT_RESTART") is { Length: > 0 } restart)
+        {
+            error = RestartPolicies.TryParse(restart, out RestartPolicy policy);
+            if (error is not null)
+                return false;
+            settings.Restart = policy;
+        }
+
         error = EnvironmentDuration("TINYINIT_GRACE", grace => settings.Grace = grace)
             ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
-            ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout);
+            ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
+            ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
         foreach (string rewrite in (Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             error ??= SignalRewrites.TryAdd(rewrite, settings.Rewrites);
         return error is null;

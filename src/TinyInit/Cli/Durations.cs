@@ -35,6 +35,6 @@ internal static class Durations
 
     /// <summary>Short form for logs: 500ms, 3s, 2.5s.</summary>
     public static string Format(TimeSpan duration) => duration.TotalSeconds < 1
-        ? duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms"
+        ? duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms"
         : duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
 }

@@ -81,6 +81,66 @@ internal sealed class OptionDefinitions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public readonly Option<string[]> Service = new("--service")
+    {
+        Description = "Supervise a service, run as /bin/sh -c COMMAND (repeatable).",
+        HelpName = "NAME=COMMAND",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public readonly Option<string> Procfile = new("--procfile")
+    {
+        Description = "Supervise the services of a Procfile ('name: command' lines, run with /bin/sh -c). Env: TINYINIT_PROCFILE.",
+        HelpName = "PATH",
+    };
+
+    public readonly Option<string> Restart = new("--restart")
+    {
+        Description = "When a service that exited is restarted: always, on-failure (default) or never. Env: TINYINIT_RESTART.",
+        HelpName = "POLICY",
+    };
+
+    public readonly Option<TimeSpan> RestartThreshold = new("--restart-threshold")
+    {
+        Description = "A service that ran this long is restarted at once and its delay reset (default 1s).",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--restart-threshold"),
+    };
+
+    public readonly Option<TimeSpan> MinRestartDelay = new("--min-restart-delay")
+    {
+        Description = "First delay before restarting a service that died sooner than the threshold; it doubles each time (default 1s).",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--min-restart-delay"),
+    };
+
+    public readonly Option<TimeSpan> MaxRestartDelay = new("--max-restart-delay")
+    {
+        Description = "Longest delay before restarting a service (default 3600s).",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--max-restart-delay"),
+    };
+
+    public readonly Option<TimeSpan> KillTimeout = new("--kill-timeout")
+    {
+        Description = "How long a service gets between SIGTERM and SIGKILL when it is stopped (default 5s). Env: TINYINIT_KILL_TIMEOUT.",
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, "--kill-timeout"),
+    };
+
+    public readonly Option<bool> TagOutput = new("--tag-output")
+    {
+        Description = "Prefix every line a service writes to stdout or stderr with [NAME]. Env: TINYINIT_TAG_OUTPUT.",
+    };
+
+    public readonly Option<int> RestartSignal = new("--restart-signal")
+    {
+        Description = "Signal that restarts every service, one at a time, and is not forwarded (default HUP).",
+        HelpName = "SIG",
+        CustomParser = ParseSignal,
+    };
+
     public readonly Option<bool> License = new("--license", "-l")
     {
         Description = "Show the license and exit.",
@@ -91,7 +151,9 @@ internal sealed class OptionDefinitions
         Root = new RootCommand("tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
         {
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
-            Grace, NoCleanup, KillAfter, Timeout, Rewrite, License,
+            Grace, NoCleanup, KillAfter, Timeout, Rewrite,
+            Service, Procfile, Restart, RestartThreshold, MinRestartDelay, MaxRestartDelay, KillTimeout, TagOutput, RestartSignal,
+            License,
         };
     }
 

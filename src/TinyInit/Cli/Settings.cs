@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TinyInit.Diagnostics;
+using TinyInit.Services;
 
 namespace TinyInit.Cli;
 
@@ -39,6 +40,37 @@ internal sealed class Settings
 
     /// <summary>--rewrite: the signal forwarded for each signal received (0: dropped).</summary>
     public Dictionary<int, int> Rewrites { get; } = [];
+
+    /// <summary>--service NAME=COMMAND values, in order; built into <see cref="Services"/> once all options are read.</summary>
+    public List<string> ServiceSpecs { get; } = [];
+
+    /// <summary>--procfile: a Procfile of services.</summary>
+    public string? ProcfilePath { get; set; }
+
+    /// <summary>The supervised services (empty: none).</summary>
+    public ServiceSet Services { get; } = new();
+
+    /// <summary>--restart: when a service that exited is started again.</summary>
+    public RestartPolicy Restart { get; set; } = RestartPolicy.OnFailure;
+
+    /// <summary>--restart-threshold, --min-restart-delay, --max-restart-delay: procmon's backoff constants.</summary>
+    public TimeSpan RestartThreshold { get; set; } = RestartBackoff.DefaultThreshold;
+
+    public TimeSpan MinRestartDelay { get; set; } = RestartBackoff.DefaultMinRestartDelay;
+
+    public TimeSpan MaxRestartDelay { get; set; } = RestartBackoff.DefaultMaxRestartDelay;
+
+    /// <summary>--kill-timeout: how long a service gets between SIGTERM and SIGKILL when it is stopped.</summary>
+    public TimeSpan ServiceKillTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>--tag-output: prefix each line services write with [NAME].</summary>
+    public bool TagOutput { get; set; }
+
+    /// <summary>--restart-signal: the signal that restarts every service, one at a time.</summary>
+    public int RestartSignal { get; set; } = Interop.Libc.SIGHUP;
+
+    /// <summary>Whether a main command was given (services can run without one).</summary>
+    public bool HasCommand => Command.Length > 0;
 
     /// <summary>Index in the raw argv of the command to run (its argv[0]).</summary>
     public int CommandIndex { get; set; }

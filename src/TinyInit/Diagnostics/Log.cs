@@ -38,10 +38,13 @@ internal static class Log
     /// <summary>Writes text and a newline to fd with as few write(2) calls as the kernel allows.</summary>
     public static void WriteLine(int fd, string text) => WriteAll(fd, text + "\n");
 
-    /// <summary>Writes all of text to fd, retrying short writes and EINTR; gives up silently on other errors.</summary>
-    public static unsafe void WriteAll(int fd, string text)
+    /// <summary>Writes all of text to fd as UTF-8; see <see cref="WriteAll(int, ReadOnlySpan{byte})"/>.</summary>
+    public static void WriteAll(int fd, string text) => WriteAll(fd, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes all of bytes to fd, retrying short writes and EINTR; gives up silently on other errors.</summary>
+    /// <returns>Whether everything was written.</returns>
+    public static unsafe bool WriteAll(int fd, ReadOnlySpan<byte> bytes)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
         fixed (byte* start = bytes)
         {
             int done = 0;
@@ -53,8 +56,10 @@ internal static class Log
                 else if (n < 0 && Errors.Last() == Errno.EINTR)
                     continue;
                 else
-                    return;
+                    return false;
             }
         }
+
+        return true;
     }
 }

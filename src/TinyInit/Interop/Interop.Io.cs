@@ -49,4 +49,8 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.Libc)]
     internal static partial byte* strerror(int errnum);
+
+    /// <summary>pipe2(2): fds[0] is the read end, fds[1] the write end.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int pipe2(int* fds, int flags);
 }

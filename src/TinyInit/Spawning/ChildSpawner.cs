@@ -49,6 +49,13 @@ internal static unsafe class ChildSpawner
                     return rc;
             }
 
+            if (request.StdoutFd >= 0)
+                rc = Libc.posix_spawn_file_actions_adddup2(&actions, request.StdoutFd, 1);
+            if (rc == 0 && request.StderrFd >= 0)
+                rc = Libc.posix_spawn_file_actions_adddup2(&actions, request.StderrFd, 2);
+            if (rc != 0)
+                return rc;
+
             Libc.posix_spawnattr_setflags(&attr, flags);
             return Libc.posix_spawnp(out pid, request.Argv[0], &actions, &attr, request.Argv, request.Envp);
         }

@@ -20,4 +20,10 @@ internal readonly unsafe struct SpawnRequest
 
     /// <summary>A terminal whose foreground group becomes the child's group, or -1.</summary>
     public int ForegroundTerminalFd { get; init; }
+
+    /// <summary>An fd that becomes the child's stdout, or -1 to inherit tinyinit's.</summary>
+    public int StdoutFd { get; init; }
+
+    /// <summary>An fd that becomes the child's stderr, or -1 to inherit tinyinit's.</summary>
+    public int StderrFd { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
+using TinyInit.Services;
 using TinyInit.Spawning;
 
 namespace TinyInit.Supervision;
@@ -25,7 +26,7 @@ namespace TinyInit.Supervision;
 /// the main child's code. Every peer exits at once instead, and the kernel SIGKILLs the rest of
 /// the namespace with no chance to clean up (or, on a host, the rest leaks).
 /// </summary>
-internal sealed unsafe class InitLoop : IDisposable, IExitSink
+internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 {
     private const int MaxEvents = 8;
     private const long NoDeadline = long.MaxValue;
@@ -44,13 +45,32 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
     private long _killAt = NoDeadline;
     private bool _timedOut;
     private bool _tookTerminal;
+    private bool _terminateRequested;
+    private readonly ServiceSupervisor? _services;
 
     public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
     {
         _settings = settings;
         _startup = startup;
         _reaper = new Reaper(this);
+        SpawnTemplate = new SpawnRequest
+        {
+            Envp = startup.envp,
+            SignalMask = startup.original_mask,
+            IgnoredSignals = startup.original_ignored,
+            ForegroundTerminalFd = -1,
+            StdoutFd = -1,
+            StderrFd = -1,
+        };
+        if (settings.Services.Count > 0)
+            _services = new ServiceSupervisor(settings, this);
     }
+
+    /// <inheritdoc/>
+    public SpawnRequest SpawnTemplate { get; }
+
+    /// <summary>Whether the loop has done its work: the main child exited, or (services only) a terminating signal came.</summary>
+    private bool Finished => _main is not null ? _main.Exit is not null : _terminateRequested;
 
     /// <summary>Runs the command to its end.</summary>
     /// <returns>tinyinit's exit code.</returns>
@@ -60,20 +80,38 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         if (setupError != 0)
             return setupError;
 
-        int spawnError = SpawnMain();
-        if (spawnError != 0)
-            return spawnError;
+        if (_settings.HasCommand)
+        {
+            int spawnError = SpawnMain();
+            if (spawnError != 0)
+                return spawnError;
+            if (_settings.Timeout is TimeSpan timeout)
+                _timeoutAt = DeadlineIn(timeout);
+        }
 
-        if (_settings.Timeout is TimeSpan timeout)
-            _timeoutAt = DeadlineIn(timeout);
-        while (_main!.Exit is null)
+        _services?.StartAll();
+        while (!Finished)
             WaitAndDispatch(NoDeadline);
 
-        int code = _timedOut ? (int)ExitCodes.TimedOut : FinalExitCode(_main.Exit.Value);
+        int code = _main is null ? 0
+            : _timedOut ? (int)ExitCodes.TimedOut
+            : FinalExitCode(_main.Exit!.Value);
+        long graceEnd = DeadlineIn(_settings.Grace);
+        StopServices(graceEnd);
         if (!_settings.NoCleanup)
-            CleanUpLeftovers();
+            CleanUpLeftovers(graceEnd);
         GiveBackTerminal();
         return code;
+    }
+
+    /// <summary>Stops every service at once, each within its kill timeout and all within the grace period.</summary>
+    private void StopServices(long graceEnd)
+    {
+        if (_services is null)
+            return;
+        _services.StopAll(graceEnd);
+        while (!_services.AllStopped)
+            WaitAndDispatch(NoDeadline);
     }
 
     /// <summary>Everything that can still fail with one line and exit 125, before any child exists.</summary>
@@ -127,12 +165,9 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         // has job control. Only when tinyinit holds the foreground itself: never steal it from a shell.
         _tookTerminal = Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == Libc.getpgrp();
         bool newGroup = _settings.ProcessGroup || _tookTerminal;
-        var request = new SpawnRequest
+        SpawnRequest request = SpawnTemplate with
         {
             Argv = _startup.argv + _settings.CommandIndex,
-            Envp = _startup.envp,
-            SignalMask = _startup.original_mask,
-            IgnoredSignals = _startup.original_ignored,
             NewProcessGroup = newGroup,
             ForegroundTerminalFd = _tookTerminal ? 0 : -1,
         };
@@ -157,18 +192,17 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
     /// exit, then SIGKILL. Done when tinyinit has no child left: anything still running below a
     /// subreaper or PID 1 is either its child or has a living ancestor that is.
     /// </summary>
-    private void CleanUpLeftovers()
+    private void CleanUpLeftovers(long graceEnd)
     {
         _reaper.ReapAll();
         if (!_reaper.HasChildren)
             return;
 
         TimeSpan grace = _settings.Grace;
-        if (grace > TimeSpan.Zero)
+        if (Stopwatch.GetTimestamp() < graceEnd)
         {
             ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
-            Log.Info($"main child has exited: sent SIGTERM to the remaining processes, {Durations.Format(grace)} grace");
-            long graceEnd = DeadlineIn(grace);
+            Log.Info($"sent SIGTERM to the remaining processes, {Durations.Format(grace)} grace");
             while (_reaper.HasChildren && Stopwatch.GetTimestamp() < graceEnd)
                 WaitAndDispatch(graceEnd);
             if (!_reaper.HasChildren)
@@ -195,7 +229,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
     private void WaitAndDispatch(long deadline)
     {
         Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
-        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutMilliseconds(Math.Min(deadline, Math.Min(_timeoutAt, _killAt))));
+        long next = Math.Min(Math.Min(deadline, _services?.NextDeadline ?? NoDeadline), Math.Min(_timeoutAt, _killAt));
+        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutMilliseconds(next));
         if (ready < 0)
         {
             Errno error = Errors.Last();
@@ -206,10 +241,21 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
 
         try
         {
-            bool reapDue = DrainSignals();
+            bool reapDue = false;
+            for (int i = 0; i < ready; i++)
+            {
+                int fd = (int)events[i].data;
+                if (fd == _signals!.Fd)
+                    reapDue |= DrainSignals();
+                else
+                    _services?.OnReadable(fd);
+            }
+
             if (reapDue)
                 _reaper.ReapAll();
-            ActOnDeadlines(Stopwatch.GetTimestamp());
+            long now = Stopwatch.GetTimestamp();
+            ActOnDeadlines(now);
+            _services?.OnDeadlines(now);
         }
         catch (Exception e)
         {
@@ -221,8 +267,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
 
     private void ActOnDeadlines(long now)
     {
-        TrackedChild main = _main!;
-        if (main.Exit is not null)
+        if (_main is not TrackedChild main || main.Exit is not null)
             return;
 
         if (now >= _timeoutAt)
@@ -281,7 +326,19 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
 
     private void Forward(int received)
     {
-        if (_main!.Exit is not null)
+        if (_services is not null && received == _settings.RestartSignal)
+        {
+            _services.RestartAll();
+            return;
+        }
+
+        if (_main is null)
+        {
+            OnSignalWithoutMain(received);
+            return;
+        }
+
+        if (_main.Exit is not null)
         {
             Log.Debug($"{SignalNames.Name(received)} received after the main child exited: not forwarded");
             return;
@@ -299,6 +356,21 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         SignalMain(sig);
         if (IsTerminating(sig) && _settings.KillAfter is TimeSpan killAfter && _killAt == NoDeadline)
             _killAt = DeadlineIn(killAfter);
+    }
+
+    /// <summary>Services only: a terminating signal stops them all; other signals go to each service.</summary>
+    private void OnSignalWithoutMain(int received)
+    {
+        int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        if (IsTerminating(received))
+        {
+            Log.Info($"{SignalNames.Name(received)} received: stopping the services");
+            _terminateRequested = true;
+        }
+        else if (sig != 0)
+        {
+            _services?.ForwardToAll(sig);
+        }
     }
 
     private static bool IsTerminating(int sig) =>
@@ -319,11 +391,13 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
     /// <inheritdoc/>
     public void OnExit(int pid, ExitStatus status)
     {
-        TrackedChild main = _main!;
-        if (pid == main.Pid && main.Exit is null)
+        if (_main is TrackedChild main && pid == main.Pid && main.Exit is null)
         {
             main.MarkExited(status);
             Log.Info($"main child {pid} {Describe(status)}");
+        }
+        else if (_services?.OnExit(pid, status) == true)
+        {
         }
         else if (_settings.WarnOnReap)
         {
@@ -357,8 +431,34 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink
         return (int)ExitCodes.UsageOrSetupError;
     }
 
+    /// <inheritdoc/>
+    public void Watch(int fd)
+    {
+        var registration = new Libc.epoll_event { events = Libc.EPOLLIN, data = (ulong)fd };
+        if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, fd, ref registration) < 0)
+            Log.Error($"epoll_ctl(ADD {fd}): {Errors.Describe(Errors.Last())}");
+    }
+
+    /// <inheritdoc/>
+    public void Unwatch(int fd)
+    {
+        var registration = default(Libc.epoll_event);
+        Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_DEL, fd, ref registration);
+    }
+
+    /// <inheritdoc/>
+    public void OnServiceStarted(string name, int pid)
+    {
+    }
+
+    /// <inheritdoc/>
+    public void OnServiceRestartScheduled(string name, TimeSpan delay)
+    {
+    }
+
     public void Dispose()
     {
+        _services?.Dispose();
         _main?.Dispose();
         _signals?.Dispose();
         if (_epollFd >= 0)

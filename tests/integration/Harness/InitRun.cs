@@ -25,6 +25,7 @@ internal sealed class InitRun : IDisposable
     private readonly List<string> _lines = [];
     private readonly MemoryStream _stdoutBytes = new();
     private readonly StringBuilder _stderr = new();
+    private readonly MemoryStream _stderrBytes = new();
     private readonly Thread _stdoutReader;
     private readonly Thread _stderrReader;
     private int _initPid;
@@ -92,6 +93,15 @@ internal sealed class InitRun : IDisposable
         {
             lock (_stderr)
                 return _stderr.ToString();
+        }
+    }
+
+    public byte[] StderrBytes
+    {
+        get
+        {
+            lock (_stderr)
+                return _stderrBytes.ToArray();
         }
     }
 
@@ -283,12 +293,18 @@ internal sealed class InitRun : IDisposable
 
     private void ReadStderr()
     {
-        var buffer = new char[4096];
+        var buffer = new byte[4096];
+        var decoder = Encoding.UTF8.GetDecoder();
+        var chars = new char[8192];
         int n;
-        while ((n = _process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
+        while ((n = _process.StandardError.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
         {
             lock (_stderr)
-                _stderr.Append(buffer, 0, n);
+            {
+                _stderrBytes.Write(buffer, 0, n);
+                int count = decoder.GetChars(buffer, 0, n, chars, 0);
+                _stderr.Append(chars, 0, count);
+            }
         }
     }
 }

@@ -1,0 +1,90 @@
+using System;
+using TinyInit.Diagnostics;
+using TinyInit.Interop;
+
+namespace TinyInit.Services;
+
+/// <summary>
+/// One stream (stdout or stderr) of one run of a service under --tag-output: the service writes
+/// into a pipe, tinyinit reads it without blocking and writes each line, tagged, to its own
+/// stream with one write(2).
+/// </summary>
+internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
+{
+    private readonly int _target;
+    private readonly OutputTagger _tagger;
+
+    private OutputPipe(int readFd, int writeFd, int target, string name)
+    {
+        ReadFd = readFd;
+        WriteFd = writeFd;
+        _target = target;
+        _tagger = new OutputTagger(name, this);
+    }
+
+    public int ReadFd { get; private set; }
+
+    /// <summary>The end the service gets as its stdout or stderr; closed in tinyinit once it is spawned.</summary>
+    public int WriteFd { get; private set; }
+
+    /// <returns>The pipe, or null and errno.</returns>
+    public static OutputPipe? Open(string name, int target, out Errno error)
+    {
+        int* fds = stackalloc int[2];
+        error = 0;
+        if (Libc.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        {
+            error = Errors.Last();
+            return null;
+        }
+
+        // Only tinyinit's end is non-blocking: the service writes as to any pipe.
+        Libc.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
+        return new OutputPipe(fds[0], fds[1], target, name);
+    }
+
+    public void CloseWriteEnd()
+    {
+        if (WriteFd >= 0)
+        {
+            Libc.close(WriteFd);
+            WriteFd = -1;
+        }
+    }
+
+    /// <summary>Reads what is there and writes the complete lines.</summary>
+    /// <returns>False once every writer has closed the pipe (the last line has then been written).</returns>
+    public bool Drain()
+    {
+        byte* buffer = stackalloc byte[16384];
+        while (true)
+        {
+            nint n = Libc.read(ReadFd, buffer, 16384);
+            if (n > 0)
+            {
+                _tagger.Feed(new ReadOnlySpan<byte>(buffer, (int)n));
+                continue;
+            }
+
+            if (n < 0 && Errors.Last() == Errno.EINTR)
+                continue;
+            if (n < 0 && Errors.Last() == Errno.EAGAIN)
+                return true;
+            _tagger.Flush();
+            return false;
+        }
+    }
+
+    void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => Log.WriteAll(_target, chunk);
+
+    public void Dispose()
+    {
+        CloseWriteEnd();
+        if (ReadFd >= 0)
+        {
+            _tagger.Flush();
+            Libc.close(ReadFd);
+            ReadFd = -1;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using TinyInit.Spawning;
+using TinyInit.Supervision;
+
+namespace TinyInit.Services;
+
+/// <summary>The state of one supervised service across its runs.</summary>
+internal sealed class ServiceRuntime : IDisposable
+{
+    public const long NoDeadline = long.MaxValue;
+
+    public ServiceRuntime(ServiceDefinition definition, RestartBackoff backoff)
+    {
+        Definition = definition;
+        Backoff = backoff;
+        Argv = new NativeArgv(definition.ShellArgv());
+    }
+
+    public ServiceDefinition Definition { get; }
+
+    public string Name => Definition.Name;
+
+    public RestartBackoff Backoff { get; }
+
+    /// <summary>/bin/sh -c COMMAND, built once for every run.</summary>
+    public NativeArgv Argv { get; }
+
+    /// <summary>The running process, or null between runs.</summary>
+    public TrackedChild? Child { get; set; }
+
+    /// <summary>When the current run started (Stopwatch timestamp).</summary>
+    public long StartedAt { get; set; }
+
+    /// <summary>When to start it again, or <see cref="NoDeadline"/>.</summary>
+    public long RestartAt { get; set; } = NoDeadline;
+
+    /// <summary>When to SIGKILL it if it has not exited since SIGTERM, or <see cref="NoDeadline"/>.</summary>
+    public long KillAt { get; set; } = NoDeadline;
+
+    public void Dispose()
+    {
+        Child?.Dispose();
+        Argv.Dispose();
+    }
+}

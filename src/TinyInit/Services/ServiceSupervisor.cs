@@ -1,0 +1,284 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
+using TinyInit.Interop;
+using TinyInit.Spawning;
+using TinyInit.Supervision;
+
+namespace TinyInit.Services;
+
+/// <summary>
+/// Overview: runs the supervised services (--service, --procfile), after Twisted's procmon.
+///
+/// Each service runs as <c>/bin/sh -c COMMAND</c> in a process group of its own, so that stopping
+/// it reaches whatever the shell started. When one exits and its policy says so, it is started
+/// again: at once if it ran longer than the threshold (its delay is reset), otherwise after a
+/// delay that doubles each time. Stopping is SIGTERM to the group, then SIGKILL after the kill
+/// timeout; stopping everything signals every service at once. The restart signal (SIGHUP)
+/// restarts them one at a time, as procmon's restartAll does.
+///
+/// Constraints: it runs on the event loop's thread and never blocks; all its waiting is deadlines
+/// (<see cref="NextDeadline"/>) that the loop sleeps until. Exits reach it from the one reaper.
+/// </summary>
+internal sealed class ServiceSupervisor : IDisposable
+{
+    private const long NoDeadline = ServiceRuntime.NoDeadline;
+
+    private readonly Settings _settings;
+    private readonly IServiceHost _host;
+    private readonly List<ServiceRuntime> _services = [];
+    private readonly Dictionary<int, ServiceRuntime> _byPid = [];
+    private readonly Dictionary<int, OutputPipe> _pipes = [];
+    private readonly Queue<ServiceRuntime> _restartQueue = new();
+    private ServiceRuntime? _restarting;
+    private bool _stopping;
+
+    public ServiceSupervisor(Settings settings, IServiceHost host)
+    {
+        _settings = settings;
+        _host = host;
+        foreach (ServiceDefinition definition in settings.Services.Services)
+        {
+            var backoff = new RestartBackoff(settings.RestartThreshold, settings.MinRestartDelay, settings.MaxRestartDelay, RestartBackoff.DefaultFactor);
+            _services.Add(new ServiceRuntime(definition, backoff));
+        }
+    }
+
+    public int Count => _services.Count;
+
+    /// <summary>Whether no service has a process running.</summary>
+    public bool AllStopped => _byPid.Count == 0;
+
+    /// <summary>The earliest restart or kill deadline (Stopwatch timestamp), or long.MaxValue.</summary>
+    public long NextDeadline
+    {
+        get
+        {
+            long next = NoDeadline;
+            foreach (ServiceRuntime service in _services)
+                next = Math.Min(next, Math.Min(service.RestartAt, service.KillAt));
+            return next;
+        }
+    }
+
+    public void StartAll()
+    {
+        foreach (ServiceRuntime service in _services)
+            Start(service);
+    }
+
+    /// <summary>Handles the exit of pid if it is a service's.</summary>
+    /// <returns>Whether it was.</returns>
+    public bool OnExit(int pid, ExitStatus status)
+    {
+        if (!_byPid.Remove(pid, out ServiceRuntime? service))
+            return false;
+
+        long now = Stopwatch.GetTimestamp();
+        TimeSpan ranFor = Stopwatch.GetElapsedTime(service.StartedAt, now);
+        service.Child!.MarkExited(status);
+        service.Child = null;
+        service.KillAt = NoDeadline;
+        string how = $"{Describe(status)} after {Durations.Format(ranFor)}";
+
+        if (_stopping)
+        {
+            Log.Info($"service '{service.Name}' (pid {pid}) stopped: {how}");
+        }
+        else if (service == _restarting)
+        {
+            Log.Info($"service '{service.Name}' (pid {pid}) stopped for restart: {how}");
+            _restarting = null;
+            service.Backoff.Reset();
+            Start(service);
+            ContinueRestartingAll();
+        }
+        else
+        {
+            ScheduleRestart(service, ranFor, how, status);
+        }
+
+        return true;
+    }
+
+    /// <summary>Starts the services whose restart delay is over; SIGKILLs those past their kill timeout.</summary>
+    public void OnDeadlines(long now)
+    {
+        foreach (ServiceRuntime service in _services)
+        {
+            if (now >= service.RestartAt)
+                Start(service);
+            if (now >= service.KillAt && service.Child is TrackedChild child)
+            {
+                service.KillAt = NoDeadline;
+                Log.Warn($"service '{service.Name}' (pid {child.Pid}) did not stop within {Durations.Format(_settings.ServiceKillTimeout)}: sending SIGKILL");
+                child.Signal(Libc.SIGKILL, wholeGroup: true);
+            }
+        }
+    }
+
+    /// <summary>Stops every service at once: SIGTERM now, SIGKILL at its kill timeout or at notLaterThan.</summary>
+    public void StopAll(long notLaterThan)
+    {
+        _stopping = true;
+        _restartQueue.Clear();
+        foreach (ServiceRuntime service in _services)
+        {
+            service.RestartAt = NoDeadline;
+            if (service.Child is not null)
+                Stop(service, notLaterThan);
+        }
+    }
+
+    /// <summary>SIGKILL to every service still running.</summary>
+    public void KillAll()
+    {
+        foreach (ServiceRuntime service in _services)
+            service.Child?.Signal(Libc.SIGKILL, wholeGroup: true);
+    }
+
+    /// <summary>The restart signal: restart every service, one at a time, each once the previous one is back.</summary>
+    public void RestartAll()
+    {
+        if (_stopping)
+            return;
+        Log.Info("restarting every service, one at a time");
+        foreach (ServiceRuntime service in _services)
+        {
+            if (!_restartQueue.Contains(service) && service != _restarting)
+                _restartQueue.Enqueue(service);
+        }
+
+        if (_restarting is null)
+            ContinueRestartingAll();
+    }
+
+    /// <summary>Without a main command, the signals tinyinit does not act on itself go to every service.</summary>
+    public void ForwardToAll(int sig)
+    {
+        foreach (ServiceRuntime service in _services)
+            service.Child?.Signal(sig, wholeGroup: true);
+    }
+
+    /// <summary>A tagged-output pipe is readable (or at EOF).</summary>
+    public void OnReadable(int fd)
+    {
+        if (!_pipes.TryGetValue(fd, out OutputPipe? pipe) || pipe.Drain())
+            return;
+        _host.Unwatch(fd);
+        _pipes.Remove(fd);
+        pipe.Dispose();
+    }
+
+    private void ContinueRestartingAll()
+    {
+        while (_restartQueue.TryDequeue(out ServiceRuntime? service))
+        {
+            if (service.Child is not null)
+            {
+                _restarting = service;
+                Stop(service, NoDeadline);
+                return;
+            }
+
+            // Not running (waiting out a delay, or not restarted by its policy): start it now.
+            service.Backoff.Reset();
+            Start(service);
+        }
+    }
+
+    private void Stop(ServiceRuntime service, long notLaterThan)
+    {
+        TrackedChild child = service.Child!;
+        long killAt = Stopwatch.GetTimestamp() + (long)(_settings.ServiceKillTimeout.TotalSeconds * Stopwatch.Frequency);
+        service.KillAt = Math.Min(killAt, notLaterThan);
+        Log.Debug($"stopping service '{service.Name}' (pid {child.Pid}): SIGTERM");
+        child.Signal(Libc.SIGTERM, wholeGroup: true);
+    }
+
+    private void ScheduleRestart(ServiceRuntime service, TimeSpan ranFor, string how, ExitStatus status)
+    {
+        if (!RestartBackoff.ShouldRestart(service.Definition.Restart, status, stoppedByUs: false))
+        {
+            Log.Warn($"service '{service.Name}' {how}; not restarted (--restart {RestartPolicies.Name(service.Definition.Restart)})");
+            return;
+        }
+
+        TimeSpan delay = service.Backoff.NextDelay(ranFor);
+        Log.Warn($"service '{service.Name}' {how}; restarting {(delay > TimeSpan.Zero ? "in " + Durations.Format(delay) : "now")}");
+        _host.OnServiceRestartScheduled(service.Name, delay);
+        if (delay > TimeSpan.Zero)
+            service.RestartAt = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+        else
+            Start(service);
+    }
+
+    private void Start(ServiceRuntime service)
+    {
+        service.RestartAt = NoDeadline;
+        OutputPipe? stdout = null, stderr = null;
+        if (_settings.TagOutput)
+        {
+            stdout = OpenPipe(service, 1);
+            stderr = OpenPipe(service, 2);
+        }
+
+        SpawnRequest request;
+        unsafe
+        {
+            request = _host.SpawnTemplate with
+            {
+                Argv = service.Argv.Pointer,
+                NewProcessGroup = true,
+                ForegroundTerminalFd = -1,
+                StdoutFd = stdout?.WriteFd ?? -1,
+                StderrFd = stderr?.WriteFd ?? -1,
+            };
+        }
+
+        int error = ChildSpawner.Spawn(request, out int pid);
+        stdout?.CloseWriteEnd();
+        stderr?.CloseWriteEnd();
+        if (error != 0)
+        {
+            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}");
+            ScheduleRestart(service, TimeSpan.Zero, "could not start", new ExitStatus((int)ExitCodes.CannotExecute, 0, false));
+            return;
+        }
+
+        service.Child = new TrackedChild(pid, service.Name);
+        service.StartedAt = Stopwatch.GetTimestamp();
+        _byPid[pid] = service;
+        Log.Info($"service '{service.Name}' started as pid {pid}");
+        _host.OnServiceStarted(service.Name, pid);
+    }
+
+    private OutputPipe? OpenPipe(ServiceRuntime service, int target)
+    {
+        OutputPipe? pipe = OutputPipe.Open(service.Name, target, out Errno error);
+        if (pipe is null)
+        {
+            Log.Error($"service '{service.Name}': pipe: {Errors.Describe(error)}; its output is not tagged");
+            return null;
+        }
+
+        _pipes[pipe.ReadFd] = pipe;
+        _host.Watch(pipe.ReadFd);
+        return pipe;
+    }
+
+    private static string Describe(ExitStatus status) => status.Signal != 0
+        ? $"was killed by {SignalNames.Name(status.Signal)}"
+        : $"exited with {status.Code}";
+
+    public void Dispose()
+    {
+        foreach (OutputPipe pipe in _pipes.Values)
+            pipe.Dispose();
+        _pipes.Clear();
+        foreach (ServiceRuntime service in _services)
+            service.Dispose();
+    }
+}
