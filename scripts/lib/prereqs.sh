@@ -1,7 +1,7 @@
 # Sourced by build.sh and test.sh: installs what a fresh Debian 12 machine with the .NET 10 SDK
 # lacks, when run as root; otherwise names the apt-get line to run.
 #   ensure_prereqs build   a C toolchain and zlib, which the NativeAOT link needs
-#   ensure_prereqs test    also unshare (util-linux), python3 (the pty driver) and ps (procps)
+#   ensure_prereqs test    also unshare (util-linux), python3 (the pty driver), ps (procps) and strace
 
 ensure_prereqs() {
     local need=()
@@ -11,6 +11,7 @@ ensure_prereqs() {
         command -v unshare >/dev/null || need+=(util-linux)
         command -v python3 >/dev/null || need+=(python3)
         command -v ps >/dev/null || need+=(procps)
+        command -v strace >/dev/null || need+=(strace)
     fi
     [ ${#need[@]} -eq 0 ] && return 0
 

@@ -132,6 +132,8 @@ internal static class CommandLine
         if (result.GetResult(options.KillTimeout) is not null)
             settings.ServiceKillTimeout = result.GetValue(options.KillTimeout);
         settings.TagOutput |= result.GetValue(options.TagOutput);
+        if (result.GetValue(options.Events) is string events)
+            settings.EventsTarget = events;
         if (result.GetResult(options.RestartSignal) is not null)
             settings.RestartSignal = result.GetValue(options.RestartSignal);
         return null;
@@ -165,6 +167,8 @@ internal static class CommandLine
 
         settings.NoCleanup = IsSet("TINYINIT_NO_CLEANUP");
         settings.TagOutput = IsSet("TINYINIT_TAG_OUTPUT");
+        if (Environment.GetEnvironmentVariable("TINYINIT_EVENTS") is { Length: > 0 } events)
+            settings.EventsTarget = events;
         if (Environment.GetEnvironmentVariable("TINYINIT_PROCFILE") is { Length: > 0 } procfile)
             settings.ProcfilePath = procfile;
         if (Environment.GetEnvironmentVariable("TINYINIT_RESTART") is { Length: > 0 } restart)

@@ -141,6 +141,12 @@ internal sealed class OptionDefinitions
         CustomParser = ParseSignal,
     };
 
+    public readonly Option<string> Events = new("--events")
+    {
+        Description = "Write one JSON object per line for every spawn, signal, exit, timeout and restart, then a shutdown line, to PATH (appended) or to an inherited fd (fd:N). Never slows reaping: what a slow reader cannot take is dropped and counted. Env: TINYINIT_EVENTS.",
+        HelpName = "PATH|fd:N",
+    };
+
     public readonly Option<bool> License = new("--license", "-l")
     {
         Description = "Show the license and exit.",
@@ -153,7 +159,7 @@ internal sealed class OptionDefinitions
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
             Grace, NoCleanup, KillAfter, Timeout, Rewrite,
             Service, Procfile, Restart, RestartThreshold, MinRestartDelay, MaxRestartDelay, KillTimeout, TagOutput, RestartSignal,
-            License,
+            Events, License,
         };
     }
 

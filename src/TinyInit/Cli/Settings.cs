@@ -69,6 +69,9 @@ internal sealed class Settings
     /// <summary>--restart-signal: the signal that restarts every service, one at a time.</summary>
     public int RestartSignal { get; set; } = Interop.Libc.SIGHUP;
 
+    /// <summary>--events: PATH or fd:N for the JSON event stream, or null.</summary>
+    public string? EventsTarget { get; set; }
+
     /// <summary>Whether a main command was given (services can run without one).</summary>
     public bool HasCommand => Command.Length > 0;
 

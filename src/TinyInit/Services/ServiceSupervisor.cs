@@ -69,6 +69,9 @@ internal sealed class ServiceSupervisor : IDisposable
             Start(service);
     }
 
+    /// <summary>The name of the service whose process pid is, or null.</summary>
+    public string? NameOf(int pid) => _byPid.TryGetValue(pid, out ServiceRuntime? service) ? service.Name : null;
+
     /// <summary>Handles the exit of pid if it is a service's.</summary>
     /// <returns>Whether it was.</returns>
     public bool OnExit(int pid, ExitStatus status)

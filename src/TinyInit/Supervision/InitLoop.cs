@@ -1,7 +1,10 @@
 using System;
 using System.Diagnostics;
+using System.IO;
+using System.Threading.Tasks;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
+using TinyInit.Events;
 using TinyInit.Interop;
 using TinyInit.Services;
 using TinyInit.Spawning;
@@ -47,6 +50,10 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private bool _tookTerminal;
     private bool _terminateRequested;
     private readonly ServiceSupervisor? _services;
+    private readonly EventFanout<InitEvent> _events = new();
+    private readonly ExitWaiters _waiters = new();
+    private EventStream? _stream;
+    private Task<ExitEvent>? _mainExit;
 
     public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
     {
@@ -70,7 +77,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     public SpawnRequest SpawnTemplate { get; }
 
     /// <summary>Whether the loop has done its work: the main child exited, or (services only) a terminating signal came.</summary>
-    private bool Finished => _main is not null ? _main.Exit is not null : _terminateRequested;
+    private bool Finished => _mainExit is not null ? _mainExit.IsCompleted : _terminateRequested;
 
     /// <summary>Runs the command to its end.</summary>
     /// <returns>tinyinit's exit code.</returns>
@@ -93,14 +100,16 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         while (!Finished)
             WaitAndDispatch(NoDeadline);
 
-        int code = _main is null ? 0
+        int code = _mainExit is null ? 0
             : _timedOut ? (int)ExitCodes.TimedOut
-            : FinalExitCode(_main.Exit!.Value);
+            : FinalExitCode(_mainExit.Result.ToExitCode());
         long graceEnd = DeadlineIn(_settings.Grace);
         StopServices(graceEnd);
         if (!_settings.NoCleanup)
             CleanUpLeftovers(graceEnd);
         GiveBackTerminal();
+        _stream?.WriteShutdown(code, Now());
+        _events.Complete();
         return code;
     }
 
@@ -127,6 +136,16 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         var registration = new Libc.epoll_event { events = Libc.EPOLLIN, data = (ulong)_signals.Fd };
         if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, _signals.Fd, ref registration) < 0)
             return SetupFailure("epoll_ctl", Errors.Last());
+
+        if (_settings.EventsTarget is string target)
+        {
+            _stream = EventStream.Open(target, _events, out string? streamError);
+            if (_stream is null)
+            {
+                Log.Error(streamError!);
+                return (int)ExitCodes.UsageOrSetupError;
+            }
+        }
 
         RegisterAsReaper();
         if (_settings.ParentDeathSignal != 0)
@@ -183,7 +202,9 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         }
 
         _main = new TrackedChild(pid, _settings.Command[0]);
+        _mainExit = _waiters.Register(pid);
         Log.Info($"spawned '{_main.Name}' as pid {pid}");
+        Publish(new InitEvent(InitEventKind.Spawn, Now(), pid, _main.Name, ChildRole.Main));
         return 0;
     }
 
@@ -230,6 +251,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     {
         Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
         long next = Math.Min(Math.Min(deadline, _services?.NextDeadline ?? NoDeadline), Math.Min(_timeoutAt, _killAt));
+        next = Math.Min(next, _events.NextDeadline ?? NoDeadline);
         int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutMilliseconds(next));
         if (ready < 0)
         {
@@ -256,6 +278,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             long now = Stopwatch.GetTimestamp();
             ActOnDeadlines(now);
             _services?.OnDeadlines(now);
+            _events.Pump(now);
+            _stream?.Flush();
         }
         catch (Exception e)
         {
@@ -276,6 +300,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             _timedOut = true;
             TimeSpan killAfter = _settings.KillAfter ?? _settings.Grace;
             Log.Warn($"'{main.Name}' timed out after {Durations.Format(_settings.Timeout!.Value)}: sending SIGTERM, SIGKILL in {Durations.Format(killAfter)}");
+            Publish(new InitEvent(InitEventKind.Timeout, Now(), main.Pid, main.Name, ChildRole.Main, (long)_settings.Timeout!.Value.TotalMilliseconds));
             SignalMain(Libc.SIGTERM);
             _killAt = Math.Min(_killAt, DeadlineIn(killAfter));
         }
@@ -345,6 +370,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         }
 
         int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        Publish(new InitEvent(InitEventKind.Signal, Now(), _main.Pid, Signal: received, Forwarded: sig));
         if (sig == 0)
         {
             Log.Debug($"{SignalNames.Name(received)} dropped (--rewrite)");
@@ -362,6 +388,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private void OnSignalWithoutMain(int received)
     {
         int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        Publish(new InitEvent(InitEventKind.Signal, Now(), Signal: received, Forwarded: IsTerminating(received) ? 0 : sig));
         if (IsTerminating(received))
         {
             Log.Info($"{SignalNames.Name(received)} received: stopping the services");
@@ -391,6 +418,13 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     /// <inheritdoc/>
     public void OnExit(int pid, ExitStatus status)
     {
+        // Published before the pid is released (the reaper reaps it after this returns), and the
+        // main child's waiter is completed directly: a bounded channel can drop, the waiter cannot.
+        (ChildRole role, string? name) = Identify(pid);
+        var exit = new ExitEvent(pid, status.Code, status.Signal, status.CoreDumped, name, role, Now());
+        _waiters.TryComplete(exit);
+        Publish(new InitEvent(InitEventKind.Exit, exit.MonotonicNanoseconds, pid, name, role, Exit: exit));
+
         if (_main is TrackedChild main && pid == main.Pid && main.Exit is null)
         {
             main.MarkExited(status);
@@ -409,9 +443,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         }
     }
 
-    private int FinalExitCode(ExitStatus status)
+    private int FinalExitCode(int code)
     {
-        int code = status.ToExitCode();
         if (_settings.RemappedExitCodes.Contains(code))
         {
             Log.Debug($"exit code {code} remapped to 0");
@@ -447,17 +480,48 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     }
 
     /// <inheritdoc/>
-    public void OnServiceStarted(string name, int pid)
-    {
-    }
+    public void OnServiceStarted(string name, int pid) =>
+        Publish(new InitEvent(InitEventKind.Spawn, Now(), pid, name, ChildRole.Service));
 
     /// <inheritdoc/>
-    public void OnServiceRestartScheduled(string name, TimeSpan delay)
+    public void OnServiceRestartScheduled(string name, TimeSpan delay) =>
+        Publish(new InitEvent(InitEventKind.Restart, Now(), Name: name, Role: ChildRole.Service, Signal: (long)delay.TotalMilliseconds));
+
+    private (ChildRole Role, string? Name) Identify(int pid)
     {
+        if (_main is TrackedChild main && pid == main.Pid)
+            return (ChildRole.Main, main.Name);
+        if (_services?.NameOf(pid) is string service)
+            return (ChildRole.Service, service);
+
+        // An orphan's name costs a read of /proc/PID/comm (still there for a zombie): only when someone listens.
+        return (ChildRole.Orphan, _events.SubscriberCount > 0 ? CommandNameOf(pid) : null);
     }
+
+    private static string? CommandNameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Publishes to the fan-out; builds nothing when nobody subscribes.</summary>
+    private void Publish(in InitEvent e)
+    {
+        if (_events.SubscriberCount > 0)
+            _events.Publish(e);
+    }
+
+    private static long Now() => ExitEvent.NanosecondsFromTimestamp(Stopwatch.GetTimestamp());
 
     public void Dispose()
     {
+        _stream?.Dispose();
         _services?.Dispose();
         _main?.Dispose();
         _signals?.Dispose();

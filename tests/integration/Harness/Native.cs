@@ -14,4 +14,29 @@ internal static partial class Native
 
     [LibraryImport("libc")]
     public static partial int getpid();
+
+    public const int O_RDONLY = 0, O_NONBLOCK = 0x800;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc")]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkfifo(string path, int mode);
+
+    /// <summary>Reads everything an fd holds now, up to EOF or EAGAIN.</summary>
+    public static unsafe byte[] ReadAvailable(int fd)
+    {
+        var all = new List<byte>();
+        byte* buffer = stackalloc byte[65536];
+        nint n;
+        while ((n = read(fd, buffer, 65536)) > 0)
+            all.AddRange(new ReadOnlySpan<byte>(buffer, (int)n));
+        return all.ToArray();
+    }
 }
