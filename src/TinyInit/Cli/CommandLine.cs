@@ -93,20 +93,16 @@ internal static class CommandLine
 
         settings.Subreaper |= result.GetValue(options.Subreaper);
         settings.ProcessGroup |= result.GetValue(options.ProcessGroup);
-        if (result.GetResult(options.ParentDeathSignal) is not null)
-            settings.ParentDeathSignal = result.GetValue(options.ParentDeathSignal);
+        IfGiven(result, options.ParentDeathSignal, value => settings.ParentDeathSignal = value);
         foreach (int code in result.GetValue(options.RemapExit) ?? [])
             settings.RemappedExitCodes.Add(code);
         if (result.GetResult(options.Verbose) is OptionResult verbose)
             settings.LogThreshold = ClampLevel((int)LogLevel.Warn + verbose.IdentifierTokenCount);
         settings.WarnOnReap |= result.GetValue(options.WarnOnReap);
         settings.NoCleanup |= result.GetValue(options.NoCleanup);
-        if (result.GetResult(options.Grace) is not null)
-            settings.Grace = result.GetValue(options.Grace);
-        if (result.GetResult(options.KillAfter) is not null)
-            settings.KillAfter = result.GetValue(options.KillAfter);
-        if (result.GetResult(options.Timeout) is not null)
-            settings.Timeout = result.GetValue(options.Timeout);
+        IfGiven(result, options.Grace, value => settings.Grace = value);
+        IfGiven(result, options.KillAfter, value => settings.KillAfter = value);
+        IfGiven(result, options.Timeout, value => settings.Timeout = value);
         foreach (string rewrite in result.GetValue(options.Rewrite) ?? [])
         {
             if (SignalRewrites.TryAdd(rewrite, settings.Rewrites) is string error)
@@ -123,20 +119,22 @@ internal static class CommandLine
             settings.Restart = policy;
         }
 
-        if (result.GetResult(options.RestartThreshold) is not null)
-            settings.RestartThreshold = result.GetValue(options.RestartThreshold);
-        if (result.GetResult(options.MinRestartDelay) is not null)
-            settings.MinRestartDelay = result.GetValue(options.MinRestartDelay);
-        if (result.GetResult(options.MaxRestartDelay) is not null)
-            settings.MaxRestartDelay = result.GetValue(options.MaxRestartDelay);
-        if (result.GetResult(options.KillTimeout) is not null)
-            settings.ServiceKillTimeout = result.GetValue(options.KillTimeout);
+        IfGiven(result, options.RestartThreshold, value => settings.RestartThreshold = value);
+        IfGiven(result, options.MinRestartDelay, value => settings.MinRestartDelay = value);
+        IfGiven(result, options.MaxRestartDelay, value => settings.MaxRestartDelay = value);
+        IfGiven(result, options.KillTimeout, value => settings.ServiceKillTimeout = value);
         settings.TagOutput |= result.GetValue(options.TagOutput);
         if (result.GetValue(options.Events) is string events)
             settings.EventsTarget = events;
-        if (result.GetResult(options.RestartSignal) is not null)
-            settings.RestartSignal = result.GetValue(options.RestartSignal);
+        IfGiven(result, options.RestartSignal, value => settings.RestartSignal = value);
         return null;
+    }
+
+    /// <summary>Applies an option's value only when the option was given, so the environment's value stands otherwise.</summary>
+    private static void IfGiven<T>(ParseResult result, Option<T> option, Action<T> apply)
+    {
+        if (result.GetResult(option) is not null)
+            apply(result.GetValue(option)!);
     }
 
     private static Outcome PrintAndExit(ParseResult result)
