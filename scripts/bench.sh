@@ -61,7 +61,7 @@ cc -O2 -Wall -Wextra -Werror -pthread -o "$workdir/benchhelper" scripts/bench/be
 # In the background and waited for, so that a signal to this script runs the trap at once
 # instead of after the whole run (bash defers traps while a foreground command runs).
 BENCH_WORKDIR=$workdir BENCH_BUILD_LINE=$build_line \
-    python3 scripts/bench/bench.py "$workdir/benchhelper" "$tinyinit" &
+    python3 -B scripts/bench/bench.py "$workdir/benchhelper" "$tinyinit" &
 driver=$!
 wait "$driver"
 driver=

@@ -41,6 +41,6 @@ trap 'exit 143' TERM HUP
 cc -O2 -Wall -Wextra -Werror -pthread -o "$workdir/benchhelper" scripts/bench/benchhelper.c
 
 # In the background and waited for, so that a signal to this script runs the trap at once.
-python3 scripts/bench/soak.py "$workdir/benchhelper" "$tinyinit" &
+python3 -B scripts/bench/soak.py "$workdir/benchhelper" "$tinyinit" &
 driver=$!
 wait "$driver"

@@ -13,7 +13,6 @@ Progress goes to stderr; the markdown table goes to stdout.
 import os
 import random
 import resource
-import select
 import shutil
 import signal
 import statistics
@@ -21,14 +20,16 @@ import subprocess
 import sys
 import time
 
+from procfs import oncpu_ns, read_line, status_field, tasks, wait_until_quiet
+
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 # Full run about 3 minutes, quick run under a minute (plus the build, about 20 s).
-STARTUP_REPS = 100 if QUICK else 600
-LATENCY_ROUNDS = 500 if QUICK else 3000
+STARTUP_REPS = 100 if QUICK else 1000
+LATENCY_ROUNDS = 500 if QUICK else 5000
 LATENCY_WARMUP = 20
 IDLE_WINDOWS = 1 if QUICK else 3
 IDLE_SECONDS = 5.0
-REAP_REPS = 1 if QUICK else 5
+REAP_REPS = 1 if QUICK else 7
 ZOMBIES = 20000
 STORM = 20000
 
@@ -134,20 +135,6 @@ def on_signal(signum, _frame):
     raise SystemExit(128 + signum)
 
 
-def read_line(fd, deadline):
-    """Reads one line from a pipe, or None at EOF or when the deadline passes."""
-    buf = b""
-    while not buf.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, 256)
-        if not chunk:
-            return None
-        buf += chunk
-    return buf.decode().strip()
-
-
 def start(init, pid1, ack=False, cpu=None):
     """Starts init with `benchhelper child` under it and waits for the child's "ready"."""
     ready_r, ready_w = os.pipe()
@@ -194,36 +181,20 @@ def stop(r, deadline_s=10):
 
 # ---- /proc readings ------------------------------------------------------------------
 
-def status_field(pid, field, task=None):
-    path = f"/proc/{pid}/task/{task}/status" if task else f"/proc/{pid}/status"
-    with open(path) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def tasks(pid):
-    return os.listdir(f"/proc/{pid}/task")
-
-
 def idle_snapshot(pid):
     """Context switches summed over threads (status is per thread), CPU ticks for the whole
-    thread group (/proc/PID/stat utime+stime), and on-CPU ns summed over threads (schedstat,
-    nanosecond resolution where the ticks are 10 ms)."""
-    ctx = oncpu = 0
+    thread group (/proc/PID/stat utime+stime), and on-CPU ns summed over threads."""
+    ctx = 0
     for t in tasks(pid):
         try:
             ctx += status_field(pid, "voluntary_ctxt_switches", t)
             ctx += status_field(pid, "nonvoluntary_ctxt_switches", t)
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                oncpu += int(f.read().split()[0])
         except FileNotFoundError:
             pass  # a thread that ended between listdir and open
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     ticks = int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
-    return ctx, ticks, oncpu
+    return ctx, ticks, oncpu_ns(pid)
 
 
 # ---- statistics and formatting ---------------------------------------------------------
@@ -303,12 +274,14 @@ def measure_startup(workdir):
 
 def measure_rss_and_idle():
     """All inits run side by side as PID 1, each with a child that sleeps in sigwaitinfo;
-    peak RSS once they are up, then context switches and CPU time over the same idle window."""
+    peak RSS once each has gone quiet after its start-up, then context switches and CPU time over the same idle window."""
     rss, hwm, threads, ctx, ticks, oncpu, exits = ({i.name: [] for i in INITS} for _ in range(7))
     for window in range(IDLE_WINDOWS):
         log(f"idle: window {window + 1}/{IDLE_WINDOWS}, {IDLE_SECONDS:.0f} s, all inits at once")
         running = [start(init, pid1=True) for init in random.sample(INITS, len(INITS))]
-        time.sleep(0.5)  # let every init finish its start-up before the window opens
+        for r in running:
+            if not wait_until_quiet(r.init_pid):
+                log(f"idle: {r.init.name} never went quiet; measuring anyway")
         before = {}
         for r in running:
             name = r.init.name

@@ -15,7 +15,7 @@
  *   storm PID SIG COUNT         send SIG to PID COUNT times as fast as possible; print failures.
  *   zombies N                   run as PID 1's child: time the init's reaping of N orphaned
  *                               zombies (see zombies_main).
- *   soak-child READYFD REPORTFD SECONDS ORPHANS
+ *   soak-child READYFD GOFD REPORTFD SECONDS ORPHANS
  *                               the main child of scripts/soak.sh (see soak_main).
  *   pace PID SIG COUNT SECONDS  send SIG to PID COUNT times, evenly spread over SECONDS.
  */
@@ -396,7 +396,9 @@ static void *soak_signal_thread(void *arg)
 }
 
 /*
- * The main child of scripts/soak.sh, run by tinyinit as PID 1. For SECONDS it:
+ * The main child of scripts/soak.sh, run by tinyinit as PID 1. It says "ready <pid>" on
+ * READYFD and waits for a byte on GOFD, so that the start figures are taken while tinyinit
+ * is idle. Then, for SECONDS, it:
  *  - keeps 4 workers alive, killing the oldest (SIGTERM, then waitpid) and starting a new
  *    one every 20 ms: the main child's own churn, which tinyinit must not interfere with;
  *  - makes ORPHANS orphans spread evenly over the run (a double fork whose middle process
@@ -405,7 +407,7 @@ static void *soak_signal_thread(void *arg)
  * Then it says "churned <orphans> <workers>" on REPORTFD and waits: SIGTERM ends it with 0.
  * Only async-signal-safe calls are made between fork and _exit (the process has 2 threads).
  */
-static int soak_main(int readyfd, int reportfd, double seconds, long orphans)
+static int soak_main(int readyfd, int gofd, int reportfd, double seconds, long orphans)
 {
     enum { WORKERS = 4 };
     sigset_t set;
@@ -420,6 +422,10 @@ static int soak_main(int readyfd, int reportfd, double seconds, long orphans)
         die("pthread_create");
     say(readyfd, "ready %d\n", getpid());
     close(readyfd);
+    char go;
+    if (read_all(gofd, &go, 1) < 0)
+        die("soak-child: no go");
+    close(gofd);
 
     sigset_t worker_mask;
     sigemptyset(&worker_mask);
@@ -498,8 +504,8 @@ int main(int argc, char **argv)
         return pace_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atof(argv[5]));
     if (!strcmp(mode, "zombies") && argc == 3)
         return zombies_main(atoi(argv[2]));
-    if (!strcmp(mode, "soak-child") && argc == 6)
-        return soak_main(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), atol(argv[5]));
+    if (!strcmp(mode, "soak-child") && argc == 7)
+        return soak_main(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atof(argv[5]), atol(argv[6]));
     fprintf(stderr, "usage: see the comment at the top of benchhelper.c\n");
     return 2;
 }

@@ -15,12 +15,13 @@ the namespace, every signal arrived, and tinyinit exits 0 after its main child e
 Prints the figures and one PASS or FAIL line; exits 1 on FAIL.
 """
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
+
+from procfs import fd_count, read_line, status_field, wait_until_quiet
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 SCALE = SECONDS / 600
@@ -56,31 +57,6 @@ def cleanup():
         p.wait()
 
 
-def read_line(fd, deadline):
-    buf = b""
-    while not buf.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, 1)
-        if not chunk:
-            return None
-        buf += chunk
-    return buf.decode().strip()
-
-
-def vm(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def fd_count(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
 def namespace_processes(ns):
     """(pid, state) of every process in PID namespace ns, seen from the host."""
     found = []
@@ -104,23 +80,28 @@ def main():
     log(f"soak: {SECONDS:.0f} s, {ORPHANS:,} orphans, {SIGNALS:,} signals, tinyinit {TINYINIT}")
 
     ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
     report_r, report_w = os.pipe()
     init = subprocess.Popen(
-        UNSHARE + [TINYINIT, "--", HELPER, "soak-child", str(ready_w), str(report_w),
+        UNSHARE + [TINYINIT, "--", HELPER, "soak-child", str(ready_w), str(go_r), str(report_w),
                    str(SECONDS), str(ORPHANS)],
-        pass_fds=[ready_w, report_w], stdin=subprocess.DEVNULL, start_new_session=True)
+        pass_fds=[ready_w, go_r, report_w], stdin=subprocess.DEVNULL, start_new_session=True)
     STARTED.append(init)
-    os.close(ready_w)
-    os.close(report_w)
+    for fd in (ready_w, go_r, report_w):
+        os.close(fd)
     if not (read_line(ready_r, time.monotonic() + 10) or "").startswith("ready"):
         raise RuntimeError("the main child never said ready")
     with open(f"/proc/{init.pid}/task/{init.pid}/children") as f:
         pid = int(f.read().split()[0])  # unshare --fork's only child: tinyinit, as a host pid
     ns = os.readlink(f"/proc/{pid}/ns/pid")
+    if not wait_until_quiet(pid):
+        log("soak: tinyinit never went quiet after start-up; taking the start figures anyway")
 
-    start_fds, start_rss = fd_count(pid), vm(pid, "VmRSS")
+    start_fds, start_rss = fd_count(pid), status_field(pid, "VmRSS")
     log(f"soak: tinyinit is host pid {pid}; at start {start_fds} fds, VmRSS {start_rss} KiB")
 
+    os.write(go_w, b"g")  # the churn starts now, with the pacer
+    os.close(go_w)
     pacer = subprocess.Popen([HELPER, "pace", str(pid), str(int(SIG_COUNTED)), str(SIGNALS), str(SECONDS)],
                              stdout=subprocess.PIPE, text=True, start_new_session=True)
     STARTED.append(pacer)
@@ -134,7 +115,7 @@ def main():
         churned = read_line(report_r, min(began + SECONDS * i / SAMPLES, deadline))
         if churned:
             break
-        trend.append((round(time.monotonic() - began), fd_count(pid), vm(pid, "VmRSS")))
+        trend.append((round(time.monotonic() - began), fd_count(pid), status_field(pid, "VmRSS")))
     if not churned:
         churned = read_line(report_r, deadline)
     if not churned:
@@ -158,7 +139,7 @@ def main():
             break
         time.sleep(0.05)
 
-    end_fds, end_rss, end_hwm = fd_count(pid), vm(pid, "VmRSS"), vm(pid, "VmHWM")
+    end_fds, end_rss, end_hwm = fd_count(pid), status_field(pid, "VmRSS"), status_field(pid, "VmHWM")
     threads = len(os.listdir(f"/proc/{pid}/task"))
 
     os.kill(pid, signal.SIGTERM)  # forwarded: the main child exits 0, so tinyinit should too
@@ -168,10 +149,13 @@ def main():
         code = None
 
     growth = (end_rss - start_rss) / start_rss
+    # Bytes per event tells a per-event allocation (a steady figure) from a one-off cost.
+    per_event = (end_rss - start_rss) * 1024 / (made + received) if made + received > 0 else 0
     checks = [
         (f"fd count {start_fds} at start, {end_fds} at end", end_fds == start_fds),
         (f"VmRSS {start_rss} KiB at start, {end_rss} KiB at end ({growth:+.1%}, limit +10%); "
-         f"VmHWM {end_hwm} KiB; {threads} threads", growth <= RSS_GROWTH_LIMIT),
+         f"about {per_event:.0f} bytes per orphan or signal; VmHWM {end_hwm} KiB; {threads} threads",
+         growth <= RSS_GROWTH_LIMIT),
         (f"zombies left in the namespace: {len(zombies)} ({len(procs)} processes left)", not zombies),
         (f"signals forwarded: {received:,} received of {sent:,} sent", received == sent),
         (f"churn: {made:,} orphans made of {ORPHANS:,}, {workers:,} workers started and killed",
