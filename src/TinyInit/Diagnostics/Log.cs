@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using TinyInit.Interop;
 
@@ -28,6 +29,27 @@ internal static class Log
     public static void Debug(string message) => Write(LogLevel.Debug, message);
 
     public static void Trace(string message) => Write(LogLevel.Trace, message);
+
+    /// <summary>Formats the message only when info is enabled (the default level is warn).</summary>
+    public static void Info(ref LogMessage<InfoLevel> message)
+    {
+        if (IsEnabled(LogLevel.Info))
+            Write(LogLevel.Info, message.ToStringAndClear());
+    }
+
+    /// <summary>Formats the message only when debug is enabled.</summary>
+    public static void Debug(ref LogMessage<DebugLevel> message)
+    {
+        if (IsEnabled(LogLevel.Debug))
+            Write(LogLevel.Debug, message.ToStringAndClear());
+    }
+
+    /// <summary>Formats the message only when trace is enabled.</summary>
+    public static void Trace(ref LogMessage<TraceLevel> message)
+    {
+        if (IsEnabled(LogLevel.Trace))
+            Write(LogLevel.Trace, message.ToStringAndClear());
+    }
 
     public static void Write(LogLevel level, string message)
     {

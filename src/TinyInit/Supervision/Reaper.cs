@@ -11,6 +11,12 @@ namespace TinyInit.Supervision;
 /// then the zombie holds its pid, so nobody acting on the event can hit a recycled pid
 /// (the approach of Rust's shared_child). Nothing else in the process reaps: System.Diagnostics.Process
 /// is never used, so the runtime's SIGCHLD handling never calls waitpid behind our back.
+///
+/// The peek costs a second waitid per zombie, and only an observer outside the loop could act
+/// on a pid in that gap: tinyinit itself signals children only through pidfds. So when nobody
+/// subscribes to events (<see cref="IExitSink.ObserversPresent"/>), each zombie is reaped by one
+/// waitid that returns its status, as tini's waitpid(-1) loop does, and the sink gets the
+/// same exit through the same path, just after the pid is released.
 /// </summary>
 internal sealed class Reaper
 {
@@ -28,7 +34,9 @@ internal sealed class Reaper
         int reaped = 0;
         while (true)
         {
-            if (Libc.waitid(Libc.P_ALL, 0, out Libc.siginfo_t info, Libc.WEXITED | Libc.WNOHANG | Libc.WNOWAIT) < 0)
+            bool peek = _sink.ObserversPresent;
+            int options = Libc.WEXITED | Libc.WNOHANG | (peek ? Libc.WNOWAIT : 0);
+            if (Libc.waitid(Libc.P_ALL, 0, out Libc.siginfo_t info, options) < 0)
             {
                 Errno error = Errors.Last();
                 if (error == Errno.EINTR)
@@ -46,7 +54,7 @@ internal sealed class Reaper
                 return reaped;
 
             _sink.OnExit(pid, ExitStatus.FromSiginfo(info));
-            while (Libc.waitid(Libc.P_PID, pid, out _, Libc.WEXITED | Libc.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
+            while (peek && Libc.waitid(Libc.P_PID, pid, out _, Libc.WEXITED | Libc.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
 

@@ -25,6 +25,9 @@ internal sealed unsafe class SignalSource : IDisposable
         return fd < 0 ? null : new SignalSource(fd);
     }
 
+    /// <summary>Whether the last batch filled the buffer, so that more signals may be waiting.</summary>
+    public bool LastBatchWasFull { get; private set; }
+
     /// <summary>Reads the pending signals, a batch at a time; an empty span when none is left.</summary>
     public ReadOnlySpan<Libc.signalfd_siginfo> ReadBatch()
     {
@@ -34,7 +37,13 @@ internal sealed unsafe class SignalSource : IDisposable
             {
                 nint n = Libc.read(Fd, buffer, (nuint)(BatchSize * sizeof(Libc.signalfd_siginfo)));
                 if (n > 0)
-                    return _batch.AsSpan(0, (int)n / sizeof(Libc.signalfd_siginfo));
+                {
+                    int count = (int)n / sizeof(Libc.signalfd_siginfo);
+                    LastBatchWasFull = count == BatchSize;
+                    return _batch.AsSpan(0, count);
+                }
+
+                LastBatchWasFull = false;
                 if (n < 0 && Errors.Last() == Errno.EINTR)
                     continue;
                 return [];
