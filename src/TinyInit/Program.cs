@@ -25,7 +25,7 @@ internal static class Program
         catch (Exception e)
         {
             // Never a stack trace: one line, and the setup-error code.
-            Log.Error($"internal error: {e.GetType().Name}: {e.Message}");
+            Log.Error($"internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             return (int)ExitCodes.UsageOrSetupError;
         }
     }

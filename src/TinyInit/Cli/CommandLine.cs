@@ -40,12 +40,39 @@ internal static class CommandLine
             return Fail(serviceError);
         if (split.CommandStart >= args.Length && settings.Services.Count == 0)
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
+        if (settings.MinRestartDelay <= TimeSpan.Zero)
+            return Fail("--min-restart-delay must be longer than 0");
         if (settings.MinRestartDelay > settings.MaxRestartDelay)
             return Fail("--min-restart-delay is longer than --max-restart-delay");
+        if (ForwardableSignalError(settings) is string signalError)
+            return Fail(signalError);
 
         settings.CommandIndex = split.CommandStart + 1;
         settings.Command = args[split.CommandStart..];
         return new Outcome(settings, 0);
+    }
+
+    /// <summary>
+    /// Signals tinyinit is asked to act on must be ones it receives: a crash signal, SIGKILL,
+    /// SIGSTOP, SIGCHLD or the runtime's own (32-34) never reach its signalfd.
+    /// </summary>
+    private static string? ForwardableSignalError(Settings settings)
+    {
+        Interop.Libc.tinyinit_get_startup(out Interop.Libc.tinyinit_startup startup);
+        ulong usable = startup.handled & ~(1UL << (Interop.Libc.SIGCHLD - 1));
+        bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
+
+        if (settings.ParentDeathSignal != 0 && !Usable(settings.ParentDeathSignal))
+            return $"-p {SignalNames.Name(settings.ParentDeathSignal)}: tinyinit cannot act on that signal (see 'Signals' in the README)";
+        if (settings.Services.Count > 0 && !Usable(settings.RestartSignal))
+            return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: tinyinit cannot act on that signal";
+        foreach (int from in settings.Rewrites.Keys)
+        {
+            if (!Usable(from))
+                return $"--rewrite {SignalNames.Name(from)}: tinyinit never receives that signal";
+        }
+
+        return null;
     }
 
     /// <summary>Reads the Procfile and the --service values into one set, where duplicates are caught.</summary>
@@ -78,7 +105,8 @@ internal static class CommandLine
 
     private static Outcome? ApplyOptions(OptionDefinitions options, string[] optionArgs, Settings settings)
     {
-        ParseResult result = options.Root.Parse(optionArgs);
+        // No response files: '--service @x=...' is a service, not a file of arguments.
+        ParseResult result = options.Root.Parse(optionArgs, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.Errors.Count > 0)
             return Fail(result.Errors[0].Message);
 
@@ -156,7 +184,7 @@ internal static class CommandLine
         {
             if (!int.TryParse(verbosity, NumberStyles.None, CultureInfo.InvariantCulture, out int level))
             {
-                error = $"TINYINIT_VERBOSITY='{verbosity}' is not a number from 0 to 3";
+                error = $"TINYINIT_VERBOSITY='{verbosity}' is not a number (0: warnings, 1: info, 2: debug, 3: trace)";
                 return false;
             }
 

@@ -14,22 +14,26 @@ namespace TinyInit.Events;
 ///
 /// Constraints: the stream is a subscriber of the event fan-out like any other, and it is written
 /// on the loop's thread, so it must never block: a reader that stops reading must not delay
-/// reaping or forwarding. Before each line it checks that the line fits: a regular file always
-/// takes it; a pipe or FIFO takes it while its free space (F_GETPIPE_SZ less FIONREAD) stays above
-/// a reserve; anything else when poll(2) says it is writable. What does not fit stays in the
-/// subscription's bounded channel, whose DropOldest policy drops and counts what overflows. The
-/// reserve keeps room in a pipe for the shutdown line, which says how many events were dropped,
-/// even when nobody ever reads the pipe.
+/// reaping or forwarding. So a pipe or FIFO is written through a non-blocking open file description
+/// of tinyinit's own (fd:N is reopened through /proc/self/fd, so the O_NONBLOCK does not leak to
+/// whoever shares N), a socket with MSG_DONTWAIT; a regular file is written as it is.
+///
+/// Lines are written in batches of whole lines no larger than half a page. A pipe holds its data
+/// in page slots, and a write that does not fit in the last slot takes a new one, so its byte
+/// count (F_GETPIPE_SZ, FIONREAD) says little about room; but with writes that small, every slot
+/// left behind holds more than half a page. Events are written while the pipe is at most half full
+/// less two pages, which keeps slots free for the shutdown line, which says how many events were
+/// dropped, even when nobody ever reads the pipe. What does not fit stays in the subscription's
+/// bounded channel, whose DropOldest policy drops and counts what overflows.
 /// </summary>
 internal sealed unsafe class EventStream : IDisposable
 {
     private const int SubscriberCapacity = 1024;
 
-    /// <summary>PIPE_BUF: a write of whole lines up to this size reaches a pipe in one piece.</summary>
-    private const int BatchLimit = 4096;
+    private const int PageSize = 4096;
 
-    /// <summary>Pipe space kept free for the shutdown line.</summary>
-    private const int ShutdownReserve = 4096;
+    /// <summary>Half a page: see the overview. Also under PIPE_BUF, so each write reaches a pipe whole or not at all.</summary>
+    private const int BatchLimit = PageSize / 2;
 
     private enum SinkKind { File, Pipe, Other }
 
@@ -42,6 +46,7 @@ internal sealed unsafe class EventStream : IDisposable
     private readonly ArrayBufferWriter<byte> _line = new(512);
     private readonly ArrayBufferWriter<byte> _batch = new(BatchLimit * 2);
     private readonly Utf8JsonWriter _json;
+    private int _batchEvents;
     private long _droppedHere;
     private bool _broken;
 
@@ -56,54 +61,83 @@ internal sealed unsafe class EventStream : IDisposable
         _subscription = fanout.Subscribe(SubscriberCapacity, OverflowPolicy.DropOldest);
     }
 
-    /// <summary>Opens PATH (created if missing, appended to) or takes over fd:N (made close-on-exec: it is tinyinit's).</summary>
+    /// <summary>
+    /// Opens PATH (created if missing, appended to; a FIFO without a reader fails at once) or takes
+    /// over fd:N, which becomes tinyinit's own: the child does not inherit it.
+    /// </summary>
     /// <returns>The stream, or null and a one-line error.</returns>
     public static EventStream? Open(string target, EventFanout<InitEvent> fanout, out string? error)
     {
         error = null;
+        int fd;
         if (target.StartsWith("fd:", StringComparison.Ordinal))
         {
-            if (!int.TryParse(target.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || fd < 3)
+            if (!int.TryParse(target.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out fd) || fd < 3)
             {
                 error = $"--events '{target}': expected fd:N with N of 3 or more";
                 return null;
             }
 
-            if (Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+            int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+            if (flags < 0 || (flags & 3) == Libc.O_RDONLY)
+            {
+                error = $"--events '{target}': {(flags < 0 ? Errors.Describe(Errors.Last()) : "not open for writing")}";
+                return null;
+            }
+
+            fd = TakeOver(fd);
+        }
+        else
+        {
+            fd = Libc.open(target, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0x1A4);
+            if (fd < 0)
             {
                 error = $"--events '{target}': {Errors.Describe(Errors.Last())}";
                 return null;
             }
-
-            return new EventStream(fd, ownsFd: false, fanout);
         }
 
-        // O_NONBLOCK so that a FIFO with no reader fails (ENXIO) instead of hanging start-up.
-        int opened = Libc.open(target, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0x1A4);
-        if (opened < 0)
+        return new EventStream(fd, ownsFd: true, fanout);
+    }
+
+    /// <summary>
+    /// A pipe gets a non-blocking description of tinyinit's own, reopened through /proc (setting
+    /// O_NONBLOCK on the inherited one would change it for every process that shares it); the
+    /// inherited fd is closed. Anything else is kept, close-on-exec.
+    /// </summary>
+    private static int TakeOver(int fd)
+    {
+        if (Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0)
         {
-            error = $"--events '{target}': {Errors.Describe(Errors.Last())}";
-            return null;
+            int reopened = Libc.open($"/proc/self/fd/{fd}", Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+            if (reopened >= 0)
+            {
+                Libc.close(fd);
+                return reopened;
+            }
+
+            Log.Debug($"reopening fd {fd} through /proc failed ({Errors.Describe(Errors.Last())}): setting O_NONBLOCK on it");
+            Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) | Libc.O_NONBLOCK);
         }
 
-        Libc.fcntl(opened, Libc.F_SETFL, Libc.fcntl(opened, Libc.F_GETFL, 0) & ~Libc.O_NONBLOCK);
-        return new EventStream(opened, ownsFd: true, fanout);
+        Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        return fd;
     }
 
     /// <summary>Writes the events that fit now; called by the loop after each wake-up.</summary>
-    public void Flush() => WriteWhatFits(ShutdownReserve);
+    public void Flush() => WriteWhatFits(2 * PageSize);
 
     /// <summary>Writes what still fits, counts the rest as dropped, and ends with the shutdown line.</summary>
     public void WriteShutdown(int exitCode, long nowNanoseconds)
     {
-        WriteWhatFits(ShutdownReserve);
+        WriteWhatFits(2 * PageSize);
         while (_subscription.Reader.TryRead(out _))
             _droppedHere++;
         _fanout.Unsubscribe(_subscription);
         long dropped = _subscription.Dropped + _droppedHere;
 
         Serialize(new EventRecord { Event = "shutdown", TimeNs = nowNanoseconds, ExitCode = exitCode, Dropped = dropped });
-        if (!_broken && _line.WrittenCount <= Room(reserve: 0))
+        if (!_broken)
             WriteOut(_line.WrittenSpan);
         if (dropped > 0)
             Log.Warn($"event stream: {dropped} events dropped because its reader did not keep up");
@@ -120,12 +154,13 @@ internal sealed unsafe class EventStream : IDisposable
                 break;
             _subscription.Reader.TryRead(out _);
             _batch.Write(_line.WrittenSpan);
+            _batchEvents++;
         }
 
         WriteBatch();
     }
 
-    /// <summary>Bytes that can be written now without blocking, keeping the reserve free in a pipe.</summary>
+    /// <summary>Bytes that may be written now: in a pipe, up to half of it less the reserve (see the overview).</summary>
     private int Room(int reserve)
     {
         switch (_kind)
@@ -136,7 +171,7 @@ internal sealed unsafe class EventStream : IDisposable
                 int queued;
                 if (Libc.ioctl(_fd, Libc.FIONREAD, &queued) < 0)
                     return 0;
-                return Math.Max(0, _pipeCapacity - queued - reserve);
+                return Math.Max(0, _pipeCapacity / 2 - reserve - queued);
             default:
                 var poll = new Libc.pollfd { fd = _fd, events = Libc.POLLOUT };
                 return Libc.poll(&poll, 1, 0) == 1 && (poll.revents & Libc.POLLOUT) != 0 ? BatchLimit : 0;
@@ -147,18 +182,26 @@ internal sealed unsafe class EventStream : IDisposable
     {
         if (_batch.WrittenCount == 0)
             return;
-        WriteOut(_batch.WrittenSpan);
+        if (!WriteOut(_batch.WrittenSpan))
+            _droppedHere += _batchEvents;
         _batch.ResetWrittenCount();
+        _batchEvents = 0;
     }
 
-    private void WriteOut(ReadOnlySpan<byte> bytes)
+    /// <returns>Whether all of bytes was written.</returns>
+    private bool WriteOut(ReadOnlySpan<byte> bytes)
     {
-        if (!Log.WriteAll(_fd, bytes))
+        if (Log.WriteAll(_fd, bytes))
+            return true;
+        Errno error = Errors.Last();
+        if (error != Errno.EAGAIN)
         {
             // EPIPE (no reader left) or worse: stop writing; what follows is counted as dropped.
-            Log.Warn($"event stream: write failed ({Errors.Describe(Errors.Last())}); no more events are written");
+            Log.Warn($"event stream: write failed ({Errors.Describe(error)}); no more events are written");
             _broken = true;
         }
+
+        return false;
     }
 
     private void Serialize(EventRecord record)

@@ -62,6 +62,12 @@ static void tinyinit_capture_startup(int argc, char **argv, char **envp)
         }
     }
     sigprocmask(SIG_BLOCK, &handled, &original);
+
+    /* With SIGCHLD ignored (or SA_NOCLDWAIT), the kernel reaps children itself and waitid never
+       sees the main child exit: tinyinit must have the default disposition. The child gets the
+       default too (posix_spawn cannot hand it SIG_IGN back). */
+    struct sigaction child_default = { .sa_handler = SIG_DFL };
+    sigaction(SIGCHLD, &child_default, NULL);
     for (int sig = 1; sig <= 64; sig++)
         if (sigismember(&original, sig) == 1)
             startup.original_mask |= UINT64_C(1) << (sig - 1);

@@ -7,7 +7,8 @@ namespace TinyInit.Services;
 /// <summary>
 /// One stream (stdout or stderr) of one run of a service under --tag-output: the service writes
 /// into a pipe, tinyinit reads it without blocking and writes each line, tagged, to its own
-/// stream with one write(2).
+/// stream with one write(2). That write blocks if tinyinit's own stdout or stderr does, as any
+/// process's would: whoever reads a container's output (the runtime's log driver) must keep up.
 /// </summary>
 internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
 {
@@ -52,27 +53,30 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
         }
     }
 
-    /// <summary>Reads what is there and writes the complete lines.</summary>
+    /// <summary>
+    /// Reads one buffer and writes its complete lines. One buffer per wake-up, not until EAGAIN:
+    /// a service that writes faster than tinyinit tags would otherwise keep the loop here forever
+    /// (reaping and forwarding stalled); epoll is level-triggered and reports the pipe again.
+    /// </summary>
     /// <returns>False once every writer has closed the pipe (the last line has then been written).</returns>
-    public bool Drain()
+    public bool ReadOnce()
     {
         byte* buffer = stackalloc byte[16384];
-        while (true)
+        nint n;
+        while ((n = Libc.read(ReadFd, buffer, 16384)) < 0 && Errors.Last() == Errno.EINTR)
         {
-            nint n = Libc.read(ReadFd, buffer, 16384);
-            if (n > 0)
-            {
-                _tagger.Feed(new ReadOnlySpan<byte>(buffer, (int)n));
-                continue;
-            }
-
-            if (n < 0 && Errors.Last() == Errno.EINTR)
-                continue;
-            if (n < 0 && Errors.Last() == Errno.EAGAIN)
-                return true;
-            _tagger.Flush();
-            return false;
         }
+
+        if (n > 0)
+        {
+            _tagger.Feed(new ReadOnlySpan<byte>(buffer, (int)n));
+            return true;
+        }
+
+        if (n < 0 && Errors.Last() == Errno.EAGAIN)
+            return true;
+        _tagger.Flush();
+        return false;
     }
 
     void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => Log.WriteAll(_target, chunk);

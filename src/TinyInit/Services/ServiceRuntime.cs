@@ -7,8 +7,6 @@ namespace TinyInit.Services;
 /// <summary>The state of one supervised service across its runs.</summary>
 internal sealed class ServiceRuntime : IDisposable
 {
-    public const long NoDeadline = long.MaxValue;
-
     public ServiceRuntime(ServiceDefinition definition, RestartBackoff backoff)
     {
         Definition = definition;
@@ -31,11 +29,11 @@ internal sealed class ServiceRuntime : IDisposable
     /// <summary>When the current run started (Stopwatch timestamp).</summary>
     public long StartedAt { get; set; }
 
-    /// <summary>When to start it again, or <see cref="NoDeadline"/>.</summary>
-    public long RestartAt { get; set; } = NoDeadline;
+    /// <summary>When to start it again, or <see cref="Deadline.None"/>.</summary>
+    public long RestartAt { get; set; } = Deadline.None;
 
-    /// <summary>When to SIGKILL it if it has not exited since SIGTERM, or <see cref="NoDeadline"/>.</summary>
-    public long KillAt { get; set; } = NoDeadline;
+    /// <summary>When to SIGKILL it if it has not exited since SIGTERM, or <see cref="Deadline.None"/>.</summary>
+    public long KillAt { get; set; } = Deadline.None;
 
     public void Dispose()
     {

@@ -24,7 +24,6 @@ namespace TinyInit.Services;
 /// </summary>
 internal sealed class ServiceSupervisor : IDisposable
 {
-    private const long NoDeadline = ServiceRuntime.NoDeadline;
 
     private readonly Settings _settings;
     private readonly IServiceHost _host;
@@ -56,7 +55,7 @@ internal sealed class ServiceSupervisor : IDisposable
     {
         get
         {
-            long next = NoDeadline;
+            long next = Deadline.None;
             foreach (ServiceRuntime service in _services)
                 next = Math.Min(next, Math.Min(service.RestartAt, service.KillAt));
             return next;
@@ -83,7 +82,7 @@ internal sealed class ServiceSupervisor : IDisposable
         TimeSpan ranFor = Stopwatch.GetElapsedTime(service.StartedAt, now);
         service.Child!.MarkExited(status);
         service.Child = null;
-        service.KillAt = NoDeadline;
+        service.KillAt = Deadline.None;
         string how = $"{Describe(status)} after {Durations.Format(ranFor)}";
 
         if (_stopping)
@@ -115,23 +114,23 @@ internal sealed class ServiceSupervisor : IDisposable
                 Start(service);
             if (now >= service.KillAt && service.Child is TrackedChild child)
             {
-                service.KillAt = NoDeadline;
+                service.KillAt = Deadline.None;
                 Log.Warn($"service '{service.Name}' (pid {child.Pid}) did not stop within {Durations.Format(_settings.ServiceKillTimeout)}: sending SIGKILL");
                 child.Signal(Libc.SIGKILL, wholeGroup: true);
             }
         }
     }
 
-    /// <summary>Stops every service at once: SIGTERM now, SIGKILL at its kill timeout or at notLaterThan.</summary>
-    public void StopAll(long notLaterThan)
+    /// <summary>Stops every service at once: SIGTERM now (unless the caller already sent it), SIGKILL at its kill timeout or at notLaterThan.</summary>
+    public void StopAll(long notLaterThan, bool sendTerm)
     {
         _stopping = true;
         _restartQueue.Clear();
         foreach (ServiceRuntime service in _services)
         {
-            service.RestartAt = NoDeadline;
+            service.RestartAt = Deadline.None;
             if (service.Child is not null)
-                Stop(service, notLaterThan);
+                Stop(service, notLaterThan, sendTerm);
         }
     }
 
@@ -168,7 +167,7 @@ internal sealed class ServiceSupervisor : IDisposable
     /// <summary>A tagged-output pipe is readable (or at EOF).</summary>
     public void OnReadable(int fd)
     {
-        if (!_pipes.TryGetValue(fd, out OutputPipe? pipe) || pipe.Drain())
+        if (!_pipes.TryGetValue(fd, out OutputPipe? pipe) || pipe.ReadOnce())
             return;
         _host.Unwatch(fd);
         _pipes.Remove(fd);
@@ -182,7 +181,7 @@ internal sealed class ServiceSupervisor : IDisposable
             if (service.Child is not null)
             {
                 _restarting = service;
-                Stop(service, NoDeadline);
+                Stop(service, Deadline.None, sendTerm: true);
                 return;
             }
 
@@ -192,11 +191,12 @@ internal sealed class ServiceSupervisor : IDisposable
         }
     }
 
-    private void Stop(ServiceRuntime service, long notLaterThan)
+    private void Stop(ServiceRuntime service, long notLaterThan, bool sendTerm)
     {
         TrackedChild child = service.Child!;
-        long killAt = Stopwatch.GetTimestamp() + (long)(_settings.ServiceKillTimeout.TotalSeconds * Stopwatch.Frequency);
-        service.KillAt = Math.Min(killAt, notLaterThan);
+        service.KillAt = Math.Min(Deadline.In(_settings.ServiceKillTimeout), notLaterThan);
+        if (!sendTerm)
+            return;
         Log.Debug($"stopping service '{service.Name}' (pid {child.Pid}): SIGTERM");
         child.Signal(Libc.SIGTERM, wholeGroup: true);
     }
@@ -213,14 +213,14 @@ internal sealed class ServiceSupervisor : IDisposable
         Log.Warn($"service '{service.Name}' {how}; restarting {(delay > TimeSpan.Zero ? "in " + Durations.Format(delay) : "now")}");
         _host.OnServiceRestartScheduled(service.Name, delay);
         if (delay > TimeSpan.Zero)
-            service.RestartAt = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            service.RestartAt = Deadline.In(delay);
         else
             Start(service);
     }
 
     private void Start(ServiceRuntime service)
     {
-        service.RestartAt = NoDeadline;
+        service.RestartAt = Deadline.None;
         OutputPipe? stdout = null, stderr = null;
         if (_settings.TagOutput)
         {

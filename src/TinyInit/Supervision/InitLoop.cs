@@ -32,10 +32,16 @@ namespace TinyInit.Supervision;
 internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 {
     private const int MaxEvents = 8;
-    private const long NoDeadline = long.MaxValue;
 
     /// <summary>How often the final SIGKILL sweep looks again for processes forked meanwhile.</summary>
     private static readonly TimeSpan KillSweepInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long SIGKILL is given to work. A process in uninterruptible sleep, or one tinyinit may
+    /// not kill (EPERM), would otherwise hold tinyinit forever; as PID 1, its exit then lets the
+    /// kernel tear the namespace down.
+    /// </summary>
+    private static readonly TimeSpan KillWaitLimit = TimeSpan.FromSeconds(5);
 
     private readonly Settings _settings;
     private readonly Libc.tinyinit_startup _startup;
@@ -44,8 +50,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private SignalSource? _signals;
     private int _epollFd = -1;
     private TrackedChild? _main;
-    private long _timeoutAt = NoDeadline;
-    private long _killAt = NoDeadline;
+    private long _timeoutAt = Deadline.None;
+    private long _killAt = Deadline.None;
     private bool _timedOut;
     private bool _tookTerminal;
     private bool _terminateRequested;
@@ -93,35 +99,73 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             if (spawnError != 0)
                 return spawnError;
             if (_settings.Timeout is TimeSpan timeout)
-                _timeoutAt = DeadlineIn(timeout);
+                _timeoutAt = Deadline.In(timeout);
         }
 
         _services?.StartAll();
         while (!Finished)
-            WaitAndDispatch(NoDeadline);
+            WaitAndDispatch(Deadline.None);
 
-        int code = _mainExit is null ? 0
+        int code = FinalExitCode(_mainExit is null ? 0
             : _timedOut ? (int)ExitCodes.TimedOut
-            : FinalExitCode(_mainExit.Result.ToExitCode());
-        long graceEnd = DeadlineIn(_settings.Grace);
-        StopServices(graceEnd);
-        if (!_settings.NoCleanup)
-            CleanUpLeftovers(graceEnd);
+            : _mainExit.Result.ToExitCode());
+        ShutDown();
         GiveBackTerminal();
         _stream?.WriteShutdown(code, Now());
         _events.Complete();
         return code;
     }
 
-    /// <summary>Stops every service at once, each within its kill timeout and all within the grace period.</summary>
-    private void StopServices(long graceEnd)
+    /// <summary>
+    /// Once the main child has exited (or, with services only, a terminating signal came): what
+    /// is left gets SIGTERM, services and leftovers at once, then up to the grace period to exit
+    /// while it is reaped, then SIGKILL. A service gets SIGKILL sooner when its kill timeout
+    /// passes. Done when tinyinit has no child left: anything still running below a subreaper or
+    /// PID 1 is either its child or has a living ancestor that is. --no-cleanup leaves everything
+    /// but the services alone.
+    /// </summary>
+    private void ShutDown()
     {
-        if (_services is null)
+        // The main child's deadlines are moot now; left armed they would make epoll_wait spin.
+        _timeoutAt = _killAt = Deadline.None;
+        bool cleanUp = !_settings.NoCleanup;
+        long graceEnd = Deadline.In(_settings.Grace);
+        _reaper.ReapAll();
+        if (cleanUp && _reaper.HasChildren && _settings.Grace > TimeSpan.Zero)
+        {
+            ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
+            Log.Info($"sent SIGTERM to the remaining processes, {Durations.Format(_settings.Grace)} grace");
+        }
+
+        _services?.StopAll(graceEnd, sendTerm: !cleanUp);
+        while (Remaining(cleanUp) && Deadline.Now < graceEnd)
+            WaitAndDispatch(graceEnd);
+        if (!Remaining(cleanUp))
             return;
-        _services.StopAll(graceEnd);
-        while (!_services.AllStopped)
-            WaitAndDispatch(NoDeadline);
+
+        if (_settings.Grace > TimeSpan.Zero)
+            Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: sending SIGKILL to the remaining processes");
+
+        // A process can fork between the walk and the kill; its child is reparented to tinyinit
+        // once the parent dies, so sweep again until nothing is left, within a limit.
+        long giveUp = Deadline.In(KillWaitLimit);
+        while (Remaining(cleanUp) && Deadline.Now < giveUp)
+        {
+            _services?.KillAll();
+            if (cleanUp)
+                ProcessTree.SignalAll(_selfPid, Libc.SIGKILL);
+            WaitAndDispatch(Math.Min(giveUp, Deadline.In(KillSweepInterval)));
+        }
+
+        if (Remaining(cleanUp))
+        {
+            string pids = string.Join(' ', ProcessTree.Descendants(_selfPid));
+            Log.Error($"still running {Durations.Format(KillWaitLimit)} after SIGKILL (uninterruptible, or not tinyinit's to kill): {pids}; exiting without them");
+        }
     }
+
+    /// <summary>Whether shutdown still has something to wait for.</summary>
+    private bool Remaining(bool cleanUp) => !(_services?.AllStopped ?? true) || (cleanUp && _reaper.HasChildren);
 
     /// <summary>Everything that can still fail with one line and exit 125, before any child exists.</summary>
     private int SetUp()
@@ -182,7 +226,9 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         // With a terminal on stdin (docker run -it), the child gets a process group of its own that
         // becomes the terminal's foreground group, so Ctrl-C, Ctrl-\ and Ctrl-Z reach it and a shell
         // has job control. Only when tinyinit holds the foreground itself: never steal it from a shell.
-        _tookTerminal = Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == Libc.getpgrp();
+        // In a PID namespace, a process group outside it reads as 0: never take the terminal then.
+        int group = Libc.getpgrp();
+        _tookTerminal = group > 0 && Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == group;
         bool newGroup = _settings.ProcessGroup || _tookTerminal;
         SpawnRequest request = SpawnTemplate with
         {
@@ -208,38 +254,6 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         return 0;
     }
 
-    /// <summary>
-    /// Once the main child has gone: SIGTERM to what is left, up to the grace period for it to
-    /// exit, then SIGKILL. Done when tinyinit has no child left: anything still running below a
-    /// subreaper or PID 1 is either its child or has a living ancestor that is.
-    /// </summary>
-    private void CleanUpLeftovers(long graceEnd)
-    {
-        _reaper.ReapAll();
-        if (!_reaper.HasChildren)
-            return;
-
-        TimeSpan grace = _settings.Grace;
-        if (Stopwatch.GetTimestamp() < graceEnd)
-        {
-            ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
-            Log.Info($"sent SIGTERM to the remaining processes, {Durations.Format(grace)} grace");
-            while (_reaper.HasChildren && Stopwatch.GetTimestamp() < graceEnd)
-                WaitAndDispatch(graceEnd);
-            if (!_reaper.HasChildren)
-                return;
-            Log.Warn($"grace period of {Durations.Format(grace)} is over: sending SIGKILL to the remaining processes");
-        }
-
-        // A process can fork between the walk and the kill; its child is reparented to tinyinit
-        // once the parent dies, so sweep again until nothing is left.
-        while (_reaper.HasChildren)
-        {
-            ProcessTree.SignalAll(_selfPid, Libc.SIGKILL);
-            WaitAndDispatch(DeadlineIn(KillSweepInterval));
-        }
-    }
-
     private void GiveBackTerminal()
     {
         if (_tookTerminal && Libc.tcsetpgrp(0, Libc.getpgrp()) < 0)
@@ -250,9 +264,9 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private void WaitAndDispatch(long deadline)
     {
         Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
-        long next = Math.Min(Math.Min(deadline, _services?.NextDeadline ?? NoDeadline), Math.Min(_timeoutAt, _killAt));
-        next = Math.Min(next, _events.NextDeadline ?? NoDeadline);
-        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutMilliseconds(next));
+        long next = Math.Min(Math.Min(deadline, _services?.NextDeadline ?? Deadline.None), Math.Min(_timeoutAt, _killAt));
+        next = Math.Min(next, _events.NextDeadline ?? Deadline.None);
+        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, Deadline.TimeoutMilliseconds(next));
         if (ready < 0)
         {
             Errno error = Errors.Last();
@@ -275,7 +289,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 
             if (reapDue)
                 _reaper.ReapAll();
-            long now = Stopwatch.GetTimestamp();
+            long now = Deadline.Now;
             ActOnDeadlines(now);
             _services?.OnDeadlines(now);
             _events.Pump(now);
@@ -285,7 +299,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         {
             // The child is running: tinyinit dying now would take it (as PID 1, the whole
             // container) down. Log and carry on, as catatonit does.
-            Log.Error($"internal error, carrying on: {e.GetType().Name}: {e.Message}");
+            Log.Error($"internal error, carrying on: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
         }
     }
 
@@ -296,36 +310,21 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 
         if (now >= _timeoutAt)
         {
-            _timeoutAt = NoDeadline;
+            _timeoutAt = Deadline.None;
             _timedOut = true;
             TimeSpan killAfter = _settings.KillAfter ?? _settings.Grace;
             Log.Warn($"'{main.Name}' timed out after {Durations.Format(_settings.Timeout!.Value)}: sending SIGTERM, SIGKILL in {Durations.Format(killAfter)}");
             Publish(new InitEvent(InitEventKind.Timeout, Now(), main.Pid, main.Name, ChildRole.Main, (long)_settings.Timeout!.Value.TotalMilliseconds));
             SignalMain(Libc.SIGTERM);
-            _killAt = Math.Min(_killAt, DeadlineIn(killAfter));
+            _killAt = Math.Min(_killAt, Deadline.In(killAfter));
         }
 
         if (now >= _killAt)
         {
-            _killAt = NoDeadline;
+            _killAt = Deadline.None;
             Log.Warn($"'{main.Name}' (pid {main.Pid}) has not exited after a terminating signal: sending SIGKILL");
             SignalMain(Libc.SIGKILL);
         }
-    }
-
-    private static long DeadlineIn(TimeSpan delay) =>
-        Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
-
-    /// <summary>epoll_wait's timeout for a deadline: -1 for none, rounded up so it never wakes early.</summary>
-    private static int TimeoutMilliseconds(long deadline)
-    {
-        if (deadline == NoDeadline)
-            return -1;
-        long remaining = deadline - Stopwatch.GetTimestamp();
-        if (remaining <= 0)
-            return 0;
-        long ms = (remaining * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency;
-        return (int)Math.Min(ms, int.MaxValue);
     }
 
     /// <returns>Whether SIGCHLD was among the signals.</returns>
@@ -384,8 +383,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         if (sig != received)
             Log.Debug($"{SignalNames.Name(received)} rewritten to {SignalNames.Name(sig)}");
         SignalMain(sig);
-        if (IsTerminating(sig) && _settings.KillAfter is TimeSpan killAfter && _killAt == NoDeadline)
-            _killAt = DeadlineIn(killAfter);
+        if (IsTerminating(sig) && _settings.KillAfter is TimeSpan killAfter && _killAt == Deadline.None)
+            _killAt = Deadline.In(killAfter);
     }
 
     /// <summary>Services only: a terminating signal stops them all; other signals go to each service.</summary>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
 using TinyInit.Interop;
 
 namespace TinyInit.Supervision;
@@ -25,16 +27,30 @@ internal static class ProcessTree
         {
             if (Libc.kill(pid, sig) == 0)
                 signalled++;
+            else if (Errors.Last() == Errno.EPERM)
+                Log.Debug($"{SignalNames.Name(sig)} to pid {pid}: not permitted");
         }
 
         return signalled;
     }
 
     /// <summary>Every process below root in one pass over /proc, parents before children.</summary>
+    /// <remarks>Empty, with an error logged, when /proc cannot be read (not mounted).</remarks>
     public static List<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateDirectories("/proc");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.Error($"cannot read /proc to find the remaining processes: {e.Message}");
+            return [];
+        }
+
+        foreach (string dir in entries)
         {
             if (!int.TryParse(Path.GetFileName(dir.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 continue;

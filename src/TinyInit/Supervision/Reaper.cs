@@ -53,9 +53,17 @@ internal sealed class Reaper
             if (pid == 0)
                 return reaped;
 
-            _sink.OnExit(pid, ExitStatus.FromSiginfo(info));
-            while (peek && Libc.waitid(Libc.P_PID, pid, out _, Libc.WEXITED | Libc.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
+            try
             {
+                _sink.OnExit(pid, ExitStatus.FromSiginfo(info));
+            }
+            finally
+            {
+                // Reaped whatever the sink did: a zombie left behind would come back from every
+                // later peek and stop reaping for good.
+                while (peek && Libc.waitid(Libc.P_PID, pid, out _, Libc.WEXITED | Libc.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
+                {
+                }
             }
 
             reaped++;

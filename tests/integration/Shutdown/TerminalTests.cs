@@ -38,7 +38,13 @@ public sealed class TerminalTests(ITestOutputHelper output)
             ["send", "exit 5\n"],
         ];
         string driver = Path.Combine(Paths.Repository, "tests", "integration", "pty", "ptydriver.py");
-        using var run = InitRun.StartWrapped(output, mode, ["python3", driver, JsonSerializer.Serialize(steps), "--"], ["--", "sh", "-i"]);
+        string[] wrapper = ["python3", driver, JsonSerializer.Serialize(steps), "--"];
+
+        // As PID 1, tinyinit leads a session whose controlling terminal is the pty, as under
+        // docker run -it (setsid --ctty); a process group outside the PID namespace would read as 0.
+        using var run = mode == InitMode.Pid1
+            ? InitRun.StartWrapped(output, InitMode.Plain, [.. wrapper, "unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "setsid", "--ctty"], ["--", "sh", "-i"])
+            : InitRun.StartWrapped(output, mode, wrapper, ["--", "sh", "-i"]);
         Assert.Equal(0, run.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Equal("child-exit 5", run.Lines.Last());
         run.AssertNothingLeftRunning();
