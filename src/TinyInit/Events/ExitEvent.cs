@@ -34,7 +34,10 @@ internal readonly record struct ExitEvent(
     public bool IsMain => Role == ChildRole.Main;
 
     /// <summary>The shell's convention, as tini and dumb-init report it: the exit code, or 128+N when signal N killed it.</summary>
-    public int ToExitCode() => Signal != 0 ? (int)ExitCodes.SignalOffset + Signal : ExitCode;
+    public int ToExitCode() => Status.ToExitCode();
+
+    /// <summary>The exit as the reaper saw it.</summary>
+    public Supervision.ExitStatus Status => new(ExitCode, Signal, CoreDumped);
 
     /// <summary>
     /// Converts a <see cref="Stopwatch"/> timestamp to nanoseconds. On Linux the runtime reads

@@ -27,10 +27,6 @@ internal static unsafe partial class Libc
         [FieldOffset(24)] public int si_status;
     }
 
-    /// <returns>The pid reaped, 0 with WNOHANG when none is ready, or -1 and errno (ECHILD: no children).</returns>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int waitpid(int pid, out int status, int options);
-
     /// <returns>0 (si_pid is 0 when WNOHANG found nothing), or -1 and errno.</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int waitid(int idtype, int id, out siginfo_t infop, int options);
@@ -44,9 +40,6 @@ internal static unsafe partial class Libc
     /// <summary>prctl(2) with one argument; the unused ones are passed as 0.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int setpgid(int pid, int pgid);
 
     /// <summary>Returns the process group of the foreground job of terminal fd, or -1 and errno.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]

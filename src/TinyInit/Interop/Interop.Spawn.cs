@@ -7,7 +7,6 @@ internal static unsafe partial class Libc
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
-    public const short POSIX_SPAWN_SETSID = 0x80;
 
     /// <summary>glibc's opaque <c>posix_spawnattr_t</c> (336 bytes on x86-64; room to spare).</summary>
     [StructLayout(LayoutKind.Sequential, Size = 512)]
@@ -53,7 +52,4 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.Libc)]
     internal static partial int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* file_actions, int fd, int newfd);
-
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t* file_actions, int fd);
 }

@@ -83,7 +83,7 @@ internal sealed class ServiceSupervisor : IDisposable
         service.Child!.MarkExited(status);
         service.Child = null;
         service.KillAt = Deadline.None;
-        string how = $"{Describe(status)} after {Durations.Format(ranFor)}";
+        string how = $"{status.Describe()} after {Durations.Format(ranFor)}";
 
         if (_stopping)
         {
@@ -271,10 +271,6 @@ internal sealed class ServiceSupervisor : IDisposable
         _host.Watch(pipe.ReadFd);
         return pipe;
     }
-
-    private static string Describe(ExitStatus status) => status.Signal != 0
-        ? $"was killed by {SignalNames.Name(status.Signal)}"
-        : $"exited with {status.Code}";
 
     public void Dispose()
     {

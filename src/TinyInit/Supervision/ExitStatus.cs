@@ -16,6 +16,11 @@ internal readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped
         _ => new ExitStatus(0, info.si_status, false),
     };
 
+    /// <summary>For logs: "exited with 3", "was killed by SIGSEGV (core dumped)".</summary>
+    public string Describe() => Signal != 0
+        ? $"was killed by {Cli.SignalNames.Name(Signal)}{(CoreDumped ? " (core dumped)" : "")}"
+        : $"exited with {Code}";
+
     /// <summary>The shell's convention: the exit code, or 128+N when signal N killed it.</summary>
     public int ToExitCode() => Signal != 0 ? (int)ExitCodes.SignalOffset + Signal : Code;
 }

@@ -431,18 +431,18 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         if (_main is TrackedChild main && pid == main.Pid && main.Exit is null)
         {
             main.MarkExited(status);
-            Log.Info($"main child {pid} {Describe(status)}");
+            Log.Info($"main child {pid} {status.Describe()}");
         }
         else if (_services?.OnExit(pid, status) == true)
         {
         }
         else if (_settings.WarnOnReap)
         {
-            Log.Warn($"reaped zombie pid {pid} ({Describe(status)})");
+            Log.Warn($"reaped zombie pid {pid} ({status.Describe()})");
         }
         else
         {
-            Log.Trace($"reaped pid {pid} ({Describe(status)})");
+            Log.Trace($"reaped pid {pid} ({status.Describe()})");
         }
     }
 
@@ -456,10 +456,6 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 
         return code;
     }
-
-    private static string Describe(ExitStatus status) => status.Signal != 0
-        ? $"killed by {SignalNames.Name(status.Signal)}{(status.CoreDumped ? " (core dumped)" : "")}"
-        : $"exited with {status.Code}";
 
     private static int SetupFailure(string call, Errno error)
     {

@@ -37,8 +37,11 @@ public sealed class SignalMaskTests(ITestOutputHelper output)
         {
             string blocked = ProcTable.StatusField(Path.Combine(task, "status"), "SigBlk")!;
             string name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-            Assert.True(HandledMask() == ulong.Parse(blocked, NumberStyles.HexNumber),
-                $"thread {Path.GetFileName(task)} ({name}) blocks {blocked}, expected {HandledMask():x16}");
+            // At least the handled set: while the runtime creates a thread, the thread may
+            // block everything for a moment, which is harmless; one that blocks less is the bug.
+            ulong mask = ulong.Parse(blocked, NumberStyles.HexNumber);
+            Assert.True((mask & HandledMask()) == HandledMask(),
+                $"thread {Path.GetFileName(task)} ({name}) blocks {blocked}, expected at least {HandledMask():x16}");
         }
 
         run.CloseStdin();
