@@ -7,7 +7,7 @@ namespace TinyInit.Diagnostics;
 
 /// <summary>
 /// Writes <c>[tinyinit] LEVEL message</c> lines to stderr, one write(2) per line, so lines
-/// from tinyinit and its children never interleave mid-line. System.Console is not used:
+/// from tinyinit and its children never interleave mid-line. The Console class is not used:
 /// it installs signal handlers (../shared/notes/platform.md, fact 3).
 /// </summary>
 internal static class Log

@@ -9,7 +9,7 @@ namespace TinyInit.Supervision;
 /// Each exit is seen before its pid is released: waitid(P_ALL, WNOWAIT) peeks at a zombie,
 /// the exit is handed to <see cref="IExitSink"/>, and only then is that pid reaped. Until
 /// then the zombie holds its pid, so nobody acting on the event can hit a recycled pid
-/// (the approach of Rust's shared_child). Nothing else in the process reaps: System.Diagnostics.Process
+/// (the approach of Rust's shared_child). Nothing else in the process reaps: the runtime's Process class
 /// is never used, so the runtime's SIGCHLD handling never calls waitpid behind our back.
 ///
 /// The peek costs a second waitid per zombie, and only an observer outside the loop could act
