@@ -62,7 +62,8 @@ internal static class CommandLine
         ulong usable = startup.handled & ~(1UL << (Interop.Libc.SIGCHLD - 1));
         bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
 
-        if (settings.ParentDeathSignal != 0 && !Usable(settings.ParentDeathSignal))
+        // -p KILL is tini's own example: tinyinit then dies with its parent, no forwarding, no cleanup.
+        if (settings.ParentDeathSignal is not 0 and not Interop.Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
             return $"-p {SignalNames.Name(settings.ParentDeathSignal)}: tinyinit cannot act on that signal (see 'Signals' in the README)";
         if (settings.Services.Count > 0 && !Usable(settings.RestartSignal))
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: tinyinit cannot act on that signal";

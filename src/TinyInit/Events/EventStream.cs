@@ -14,16 +14,17 @@ namespace TinyInit.Events;
 ///
 /// Constraints: the stream is a subscriber of the event fan-out like any other, and it is written
 /// on the loop's thread, so it must never block: a reader that stops reading must not delay
-/// reaping or forwarding. So a pipe or FIFO is written through a non-blocking open file description
-/// of tinyinit's own (fd:N is reopened through /proc/self/fd, so the O_NONBLOCK does not leak to
-/// whoever shares N), a socket with MSG_DONTWAIT; a regular file is written as it is.
+/// reaping or forwarding. So a pipe, FIFO or terminal is written through a non-blocking open file
+/// description of tinyinit's own (fd:N is reopened through /proc/self/fd, with its access mode,
+/// so the O_NONBLOCK does not leak to whoever shares N), a socket with send(MSG_DONTWAIT); a
+/// regular file is written as it is.
 ///
 /// Lines are written in batches of whole lines no larger than half a page. A pipe holds its data
 /// in page slots, and a write that does not fit in the last slot takes a new one, so its byte
 /// count (F_GETPIPE_SZ, FIONREAD) says little about room; but with writes that small, every slot
 /// left behind holds more than half a page. Events are written while the pipe is at most half full
-/// less two pages, which keeps slots free for the shutdown line, which says how many events were
-/// dropped, even when nobody ever reads the pipe. What does not fit stays in the subscription's
+/// less a page (and always into an empty pipe, however small), which keeps a slot free for the
+/// shutdown line, which says how many events were dropped, even when nobody ever reads the pipe. What does not fit stays in the subscription's
 /// bounded channel, whose DropOldest policy drops and counts what overflows.
 /// </summary>
 internal sealed unsafe class EventStream : IDisposable
@@ -35,7 +36,7 @@ internal sealed unsafe class EventStream : IDisposable
     /// <summary>Half a page: see the overview. Also under PIPE_BUF, so each write reaches a pipe whole or not at all.</summary>
     private const int BatchLimit = PageSize / 2;
 
-    private enum SinkKind { File, Pipe, Other }
+    private enum SinkKind { File, Pipe, Socket, Other }
 
     private readonly int _fd;
     private readonly bool _ownsFd;
@@ -56,7 +57,10 @@ internal sealed unsafe class EventStream : IDisposable
         _ownsFd = ownsFd;
         _fanout = fanout;
         _pipeCapacity = Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0);
-        _kind = _pipeCapacity > 0 ? SinkKind.Pipe : Libc.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? SinkKind.File : SinkKind.Other;
+        _kind = _pipeCapacity > 0 ? SinkKind.Pipe
+            : Libc.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? SinkKind.File
+            : IsSocket(fd) ? SinkKind.Socket
+            : SinkKind.Other;
         _json = new Utf8JsonWriter(_line);
         _subscription = fanout.Subscribe(SubscriberCapacity, OverflowPolicy.DropOldest);
     }
@@ -85,7 +89,7 @@ internal sealed unsafe class EventStream : IDisposable
                 return null;
             }
 
-            fd = TakeOver(fd);
+            fd = TakeOver(fd, flags);
         }
         else
         {
@@ -101,15 +105,17 @@ internal sealed unsafe class EventStream : IDisposable
     }
 
     /// <summary>
-    /// A pipe gets a non-blocking description of tinyinit's own, reopened through /proc (setting
-    /// O_NONBLOCK on the inherited one would change it for every process that shares it); the
-    /// inherited fd is closed. Anything else is kept, close-on-exec.
+    /// Anything but a regular file or a socket gets a non-blocking description of tinyinit's own,
+    /// reopened through /proc with the same access mode (a FIFO passed read-write stays read-write,
+    /// so it keeps a reader), since setting O_NONBLOCK on the inherited one would change it for
+    /// every process that shares it; the inherited fd is then closed. A socket is written with
+    /// send(MSG_DONTWAIT) and a file as it is: both are kept, close-on-exec.
     /// </summary>
-    private static int TakeOver(int fd)
+    private static int TakeOver(int fd, int flags)
     {
-        if (Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0)
+        if (Libc.lseek(fd, 0, Libc.SEEK_CUR) < 0 && !IsSocket(fd))
         {
-            int reopened = Libc.open($"/proc/self/fd/{fd}", Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+            int reopened = Libc.open($"/proc/self/fd/{fd}", (flags & 3) | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
             if (reopened >= 0)
             {
                 Libc.close(fd);
@@ -117,20 +123,30 @@ internal sealed unsafe class EventStream : IDisposable
             }
 
             Log.Debug($"reopening fd {fd} through /proc failed ({Errors.Describe(Errors.Last())}): setting O_NONBLOCK on it");
-            Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) | Libc.O_NONBLOCK);
+            Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK);
         }
 
         Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
         return fd;
     }
 
+    /// <summary>Whether fd is a socket: send(2) with nothing to send says ENOTSOCK for anything else.</summary>
+    private static bool IsSocket(int fd) => Libc.send(fd, null, 0, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL) >= 0 || Errors.Last() != Errno.ENOTSOCK;
+
+    /// <summary>
+    /// The fd to watch for room (EPOLLOUT, edge-triggered: each read by the reader wakes the loop
+    /// once, so events held back for want of room go out without waiting for the next event), or
+    /// -1 for a regular file, which always has room.
+    /// </summary>
+    public int WritableFd => _kind == SinkKind.File ? -1 : _fd;
+
     /// <summary>Writes the events that fit now; called by the loop after each wake-up.</summary>
-    public void Flush() => WriteWhatFits(2 * PageSize);
+    public void Flush() => WriteWhatFits(PageSize);
 
     /// <summary>Writes what still fits, counts the rest as dropped, and ends with the shutdown line.</summary>
     public void WriteShutdown(int exitCode, long nowNanoseconds)
     {
-        WriteWhatFits(2 * PageSize);
+        WriteWhatFits(PageSize);
         while (_subscription.Reader.TryRead(out _))
             _droppedHere++;
         _fanout.Unsubscribe(_subscription);
@@ -171,7 +187,7 @@ internal sealed unsafe class EventStream : IDisposable
                 int queued;
                 if (Libc.ioctl(_fd, Libc.FIONREAD, &queued) < 0)
                     return 0;
-                return Math.Max(0, _pipeCapacity / 2 - reserve - queued);
+                return queued == 0 ? Math.Max(BatchLimit, _pipeCapacity / 2 - reserve) : Math.Max(0, _pipeCapacity / 2 - reserve - queued);
             default:
                 var poll = new Libc.pollfd { fd = _fd, events = Libc.POLLOUT };
                 return Libc.poll(&poll, 1, 0) == 1 && (poll.revents & Libc.POLLOUT) != 0 ? BatchLimit : 0;
@@ -191,7 +207,7 @@ internal sealed unsafe class EventStream : IDisposable
     /// <returns>Whether all of bytes was written.</returns>
     private bool WriteOut(ReadOnlySpan<byte> bytes)
     {
-        if (Log.WriteAll(_fd, bytes))
+        if (_kind == SinkKind.Socket ? SendAll(bytes) : Log.WriteAll(_fd, bytes))
             return true;
         Errno error = Errors.Last();
         if (error != Errno.EAGAIN)
@@ -202,6 +218,25 @@ internal sealed unsafe class EventStream : IDisposable
         }
 
         return false;
+    }
+
+    private bool SendAll(ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* start = bytes)
+        {
+            for (int done = 0; done < bytes.Length;)
+            {
+                nint n = Libc.send(_fd, start + done, (nuint)(bytes.Length - done), Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+                if (n > 0)
+                    done += (int)n;
+                else if (n < 0 && Errors.Last() == Errno.EINTR)
+                    continue;
+                else
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     private void Serialize(EventRecord record)

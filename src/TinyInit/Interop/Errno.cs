@@ -25,4 +25,5 @@ internal enum Errno
     ENOSYS = 38,
     ELOOP = 40,
     ENAMETOOLONG = 36,
+    ENOTSOCK = 88,
 }

@@ -12,7 +12,7 @@ internal static unsafe partial class Libc
 
     public const int EPOLL_CLOEXEC = 0x80000;
     public const int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
-    public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+    public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLET = 1u << 31;
 
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     internal struct epoll_event
@@ -75,6 +75,13 @@ internal static unsafe partial class Libc
     /// <returns>The offset, or -1 and errno (ESPIPE for pipes, sockets and terminals).</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial long lseek(int fd, long offset, int whence);
+
+    public const int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
+
+    /// <summary>send(2): with MSG_DONTWAIT it never blocks, whatever the socket's own flags.</summary>
+    /// <returns>Bytes sent, or -1 and errno (EAGAIN when the socket is full, ENOTSOCK for anything else).</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint send(int fd, void* buf, nuint len, int flags);
 
     /// <summary>pipe2(2): fds[0] is the read end, fds[1] the write end.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]

@@ -79,6 +79,22 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
         return false;
     }
 
+    /// <summary>At shutdown: writes what the pipe still holds, up to a limit in case a writer lives on.</summary>
+    public void DrainRemaining(int maxBytes)
+    {
+        for (int read = 0; read < maxBytes; read += 16384)
+        {
+            if (!ReadOnce() || !HasData())
+                return;
+        }
+    }
+
+    private bool HasData()
+    {
+        int queued;
+        return Libc.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
+    }
+
     void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => Log.WriteAll(_target, chunk);
 
     public void Dispose()

@@ -35,6 +35,9 @@ internal sealed class ServiceRuntime : IDisposable
     /// <summary>When to SIGKILL it if it has not exited since SIGTERM, or <see cref="Deadline.None"/>.</summary>
     public long KillAt { get; set; } = Deadline.None;
 
+    /// <summary>How long the current stop gives it before SIGKILL: the kill timeout, or less within the grace.</summary>
+    public TimeSpan StopTimeout { get; set; }
+
     public void Dispose()
     {
         Child?.Dispose();

@@ -115,23 +115,37 @@ internal sealed class ServiceSupervisor : IDisposable
             if (now >= service.KillAt && service.Child is TrackedChild child)
             {
                 service.KillAt = Deadline.None;
-                Log.Warn($"service '{service.Name}' (pid {child.Pid}) did not stop within {Durations.Format(_settings.ServiceKillTimeout)}: sending SIGKILL");
+                Log.Warn($"service '{service.Name}' (pid {child.Pid}) did not stop within {Durations.Format(service.StopTimeout)}: sending SIGKILL");
                 child.Signal(Libc.SIGKILL, wholeGroup: true);
             }
         }
     }
 
-    /// <summary>Stops every service at once: SIGTERM now (unless the caller already sent it), SIGKILL at its kill timeout or at notLaterThan.</summary>
-    public void StopAll(long notLaterThan, bool sendTerm)
+    /// <summary>From now on no service is started again: tinyinit is on its way out.</summary>
+    public void StopRestarting()
     {
         _stopping = true;
         _restartQueue.Clear();
         foreach (ServiceRuntime service in _services)
-        {
             service.RestartAt = Deadline.None;
+    }
+
+    /// <summary>Stops every service at once: SIGTERM now (unless the caller already sent it), SIGKILL at its kill timeout or at notLaterThan.</summary>
+    public void StopAll(long notLaterThan, bool sendTerm)
+    {
+        StopRestarting();
+        foreach (ServiceRuntime service in _services)
+        {
             if (service.Child is not null)
                 Stop(service, notLaterThan, sendTerm);
         }
+    }
+
+    /// <summary>Writes the tagged output the stopped services left in their pipes.</summary>
+    public void FlushOutput()
+    {
+        foreach (OutputPipe pipe in _pipes.Values)
+            pipe.DrainRemaining(1 << 20);
     }
 
     /// <summary>SIGKILL to every service still running.</summary>
@@ -194,7 +208,9 @@ internal sealed class ServiceSupervisor : IDisposable
     private void Stop(ServiceRuntime service, long notLaterThan, bool sendTerm)
     {
         TrackedChild child = service.Child!;
+        long now = Deadline.Now;
         service.KillAt = Math.Min(Deadline.In(_settings.ServiceKillTimeout), notLaterThan);
+        service.StopTimeout = Stopwatch.GetElapsedTime(now, Math.Max(now, service.KillAt));
         if (!sendTerm)
             return;
         Log.Debug($"stopping service '{service.Name}' (pid {child.Pid}): SIGTERM");

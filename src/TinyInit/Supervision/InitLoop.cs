@@ -110,6 +110,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             : _timedOut ? (int)ExitCodes.TimedOut
             : _mainExit.Result.ToExitCode());
         ShutDown();
+        _services?.FlushOutput();
         GiveBackTerminal();
         _stream?.WriteShutdown(code, Now());
         _events.Complete();
@@ -130,14 +131,18 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         _timeoutAt = _killAt = Deadline.None;
         bool cleanUp = !_settings.NoCleanup;
         long graceEnd = Deadline.In(_settings.Grace);
+        _services?.StopRestarting();
         _reaper.ReapAll();
+        int termed = 0;
         if (cleanUp && _reaper.HasChildren && _settings.Grace > TimeSpan.Zero)
         {
-            ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
+            termed = ProcessTree.SignalAll(_selfPid, Libc.SIGTERM);
             Log.Info($"sent SIGTERM to the remaining processes, {Durations.Format(_settings.Grace)} grace");
         }
 
-        _services?.StopAll(graceEnd, sendTerm: !cleanUp);
+        // The sweep above reached the services too, unless it found nothing (no /proc): then they
+        // are signalled by process group, as with --no-cleanup.
+        _services?.StopAll(graceEnd, sendTerm: termed == 0);
         while (Remaining(cleanUp) && Deadline.Now < graceEnd)
             WaitAndDispatch(graceEnd);
         if (!Remaining(cleanUp))
@@ -188,6 +193,13 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             {
                 Log.Error(streamError!);
                 return (int)ExitCodes.UsageOrSetupError;
+            }
+
+            if (_stream.WritableFd >= 0)
+            {
+                var writable = new Libc.epoll_event { events = Libc.EPOLLOUT | Libc.EPOLLET, data = (ulong)_stream.WritableFd };
+                if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, _stream.WritableFd, ref writable) < 0)
+                    Log.Debug($"epoll_ctl(events fd): {Errors.Describe(Errors.Last())}");
             }
         }
 
@@ -283,7 +295,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
                 int fd = (int)events[i].data;
                 if (fd == _signals!.Fd)
                     reapDue |= DrainSignals();
-                else
+                else if (fd != _stream?.WritableFd)
                     _services?.OnReadable(fd);
             }
 
@@ -396,6 +408,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         {
             Log.Info($"{SignalNames.Name(received)} received: stopping the services");
             _terminateRequested = true;
+            _services?.StopRestarting();
         }
         else if (sig != 0)
         {
@@ -430,6 +443,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 
         if (_main is TrackedChild main && pid == main.Pid && main.Exit is null)
         {
+            // A service reaped in the same pass must not be started again: the container is stopping.
+            _services?.StopRestarting();
             main.MarkExited(status);
             Log.Info($"main child {pid} {status.Describe()}");
         }

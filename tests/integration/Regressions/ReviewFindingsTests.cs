@@ -81,4 +81,62 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output)
         using var run = InitRun.Start(output, InitMode.Subreaper, "-e", "124", "--timeout", "100ms", "--", "sleep", "1000");
         Assert.Equal(0, run.WaitForExit());
     }
+
+    [Fact]
+    public void EventsReachASmallPipeWhoseReaderKeepsUp()
+    {
+        // A 4 KiB pipe (what an unprivileged user over pipe-user-pages-soft gets) read by the test
+        // as it goes: events held back for room must go out when the reader reads, not only when
+        // another event comes.
+        string[] smallPipe = ["python3", "-c",
+            "import fcntl, os, sys; fcntl.fcntl(1, 1031, 4096); os.dup2(1, 3); os.execvp(sys.argv[1], sys.argv[1:])"];
+        using var run = InitRun.StartWrapped(output, InitMode.Subreaper, smallPipe, ["--events", "fd:3", "--", .. InitRun.Probe("orphans", "60")]);
+        run.WaitUntil(() => run.Lines.Count(l => l.Contains("\"role\":\"orphan\"", StringComparison.Ordinal)) == 60, "60 orphan exit events");
+        run.CloseStdin();
+        Assert.Equal(0, run.WaitForExit());
+        Assert.Contains(run.Lines, l => l.Contains("\"event\":\"shutdown\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFifoPassedReadWriteKeepsItsReader()
+    {
+        string fifo = Path.Combine(Path.GetTempPath(), "tinyinit-rwfifo-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(0, Native.mkfifo(fifo, Convert.ToInt32("600", 8)));
+        int reader = Native.open(fifo, Native.O_RDONLY | Native.O_NONBLOCK);
+        try
+        {
+            string[] readWrite = ["sh", "-c", $"exec \"$0\" \"$@\" 3<>'{fifo}'"];
+            using var run = InitRun.StartWrapped(output, InitMode.Subreaper, readWrite, "--events", "fd:3", "--", "sh", "-c", "exit 5");
+            Assert.Equal(5, run.WaitForExit());
+            string events = System.Text.Encoding.UTF8.GetString(Native.ReadAvailable(reader));
+            Assert.Contains("\"event\":\"shutdown\",", events);
+            Assert.Contains("\"exit_code\":5,\"dropped\":0", events);
+            Assert.DoesNotContain("write failed", run.Stderr);
+        }
+        finally
+        {
+            Native.close(reader);
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
+    public void TaggedOutputAServiceWritesWhileStoppingIsAllWritten()
+    {
+        using var run = InitRun.Start(output, InitMode.Subreaper, "--tag-output",
+            "--service", "burst=trap 'seq 1 10000; exit 0' TERM; echo up; while :; do sleep 0.05; done",
+            "--", "sh", "-c", "read line || true");
+        run.WaitForLine("[burst] up");
+        run.CloseStdin();
+        Assert.Equal(0, run.WaitForExit());
+        Assert.Equal(10000, run.Lines.Count(l => l.StartsWith("[burst] ", StringComparison.Ordinal) && l != "[burst] up"));
+        Assert.Equal("[burst] 10000", run.Lines.Last(l => l.StartsWith("[burst] ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ParentDeathSignalKillIsAcceptedAsTiniAcceptsIt()
+    {
+        using var run = InitRun.Start(output, InitMode.Subreaper, "-p", "SIGKILL", "--", "sh", "-c", "exit 6");
+        Assert.Equal(6, run.WaitForExit());
+    }
 }
