@@ -33,6 +33,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int open(string path, int flags, int mode);
 
+    /// <summary>open(2) with a NUL-terminated path already in native memory.</summary>
+    [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true)]
+    internal static partial int open(byte* path, int flags, int mode);
+
     /// <summary>fcntl(2) with an integer argument.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int fcntl(int fd, int cmd, int arg);

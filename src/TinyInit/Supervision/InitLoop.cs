@@ -59,6 +59,10 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private readonly EventFanout<InitEvent> _events = new();
     private readonly ExitWaiters _waiters = new();
     private EventStream? _stream;
+    private int _exitsSinceFlush;
+
+    /// <summary>A quarter of the event stream's channel.</summary>
+    private const int FlushEveryExits = 256;
     private Task<ExitEvent>? _mainExit;
 
     public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
@@ -441,6 +445,14 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         _waiters.TryComplete(exit);
         Publish(new InitEvent(InitEventKind.Exit, exit.MonotonicNanoseconds, pid, name, role, Exit: exit));
 
+        // Thousands of zombies can come in one reaping pass: write as we go, or the stream's
+        // bounded channel would overflow before the pass ends even with a file that takes it all.
+        if (_stream is not null && ++_exitsSinceFlush >= FlushEveryExits)
+        {
+            _exitsSinceFlush = 0;
+            _stream.Flush();
+        }
+
         if (_main is TrackedChild main && pid == main.Pid && main.Exit is null)
         {
             // A service reaped in the same pass must not be started again: the container is stopping.
@@ -512,16 +524,26 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         return (ChildRole.Orphan, _events.SubscriberCount > 0 ? CommandNameOf(pid) : null);
     }
 
+    /// <summary>/proc/PID/comm with three plain syscalls: it is read once per orphan while events are on.</summary>
     private static string? CommandNameOf(int pid)
     {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
+        Span<byte> path = stackalloc byte[32];
+        if (!System.Text.Unicode.Utf8.TryWrite(path, System.Globalization.CultureInfo.InvariantCulture, $"/proc/{pid}/comm\0", out _))
             return null;
-        }
+        int fd;
+        fixed (byte* p = path)
+            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            return null;
+        byte* name = stackalloc byte[32];
+        nint n = Libc.read(fd, name, 32);
+        Libc.close(fd);
+        if (n <= 0)
+            return null;
+        int length = (int)n;
+        if (name[length - 1] == (byte)'\n')
+            length--;
+        return System.Text.Encoding.UTF8.GetString(name, length);
     }
 
     /// <inheritdoc/>
