@@ -41,30 +41,10 @@ else
     tinyinit=$PWD/artifacts/bin/tinyinit
 fi
 
-workdir=$(mktemp -d /tmp/tinyinit-bench.XXXXXX)
-driver=
-# The driver kills everything it started when it gets SIGTERM; the trap makes sure it does
-# even when this script is the one interrupted, then removes the scratch directory.
-finish() {
-    if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
-        kill -TERM "$driver" 2>/dev/null || true
-        wait "$driver" 2>/dev/null || true
-    fi
-    rm -rf "$workdir"
-}
-trap finish EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+. scripts/lib/driver.sh
+start_workdir bench
 
-cc -O2 -Wall -Wextra -Werror -pthread -o "$workdir/benchhelper" scripts/bench/benchhelper.c
-
-# In the background and waited for, so that a signal to this script runs the trap at once
-# instead of after the whole run (bash defers traps while a foreground command runs).
-BENCH_WORKDIR=$workdir BENCH_BUILD_LINE=$build_line \
-    python3 -B scripts/bench/bench.py "$workdir/benchhelper" "$tinyinit" &
-driver=$!
-wait "$driver"
-driver=
+BENCH_WORKDIR=$workdir BENCH_BUILD_LINE=$build_line run_driver scripts/bench/bench.py "$workdir/benchhelper" "$tinyinit"
 
 # Optional cross-check with a tool people know. hyperfine runs each command's repetitions in
 # one block, not interleaved, so on a noisy machine its figures drift more than the table's.

@@ -23,24 +23,7 @@ else
     tinyinit=$PWD/artifacts/bin/tinyinit
 fi
 
-workdir=$(mktemp -d /tmp/tinyinit-soak.XXXXXX)
-driver=
-# The driver kills everything it started when it gets SIGTERM; the trap makes sure it does
-# even when this script is the one interrupted, then removes the scratch directory.
-finish() {
-    if [ -n "$driver" ] && kill -0 "$driver" 2>/dev/null; then
-        kill -TERM "$driver" 2>/dev/null || true
-        wait "$driver" 2>/dev/null || true
-    fi
-    rm -rf "$workdir"
-}
-trap finish EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+. scripts/lib/driver.sh
+start_workdir soak
 
-cc -O2 -Wall -Wextra -Werror -pthread -o "$workdir/benchhelper" scripts/bench/benchhelper.c
-
-# In the background and waited for, so that a signal to this script runs the trap at once.
-python3 -B scripts/bench/soak.py "$workdir/benchhelper" "$tinyinit" &
-driver=$!
-wait "$driver"
+run_driver scripts/bench/soak.py "$workdir/benchhelper" "$tinyinit"
