@@ -63,16 +63,21 @@ internal static class Log
     /// <summary>Writes all of text to fd as UTF-8; see <see cref="WriteAll(int, ReadOnlySpan{byte})"/>.</summary>
     public static void WriteAll(int fd, string text) => WriteAll(fd, Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Writes all of bytes to fd, retrying short writes and EINTR; gives up silently on other errors.</summary>
+    /// <summary>Writes all of bytes to fd, retrying short writes and EINTR; gives up silently on other errors (errno tells which).</summary>
+    /// <param name="fd">The fd.</param>
+    /// <param name="bytes">What to write.</param>
+    /// <param name="socketFlags">For a socket: write with send(2) and these flags (MSG_DONTWAIT); -1 for write(2).</param>
     /// <returns>Whether everything was written.</returns>
-    public static unsafe bool WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    public static unsafe bool WriteAll(int fd, ReadOnlySpan<byte> bytes, int socketFlags = -1)
     {
         fixed (byte* start = bytes)
         {
             int done = 0;
             while (done < bytes.Length)
             {
-                nint n = Libc.write(fd, start + done, (nuint)(bytes.Length - done));
+                nint n = socketFlags < 0
+                    ? Libc.write(fd, start + done, (nuint)(bytes.Length - done))
+                    : Libc.send(fd, start + done, (nuint)(bytes.Length - done), socketFlags);
                 if (n > 0)
                     done += (int)n;
                 else if (n < 0 && Errors.Last() == Errno.EINTR)

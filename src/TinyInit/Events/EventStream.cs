@@ -207,7 +207,7 @@ internal sealed unsafe class EventStream : IDisposable
     /// <returns>Whether all of bytes was written.</returns>
     private bool WriteOut(ReadOnlySpan<byte> bytes)
     {
-        if (_kind == SinkKind.Socket ? SendAll(bytes) : Log.WriteAll(_fd, bytes))
+        if (Log.WriteAll(_fd, bytes, _kind == SinkKind.Socket ? Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL : -1))
             return true;
         Errno error = Errors.Last();
         if (error != Errno.EAGAIN)
@@ -218,25 +218,6 @@ internal sealed unsafe class EventStream : IDisposable
         }
 
         return false;
-    }
-
-    private bool SendAll(ReadOnlySpan<byte> bytes)
-    {
-        fixed (byte* start = bytes)
-        {
-            for (int done = 0; done < bytes.Length;)
-            {
-                nint n = Libc.send(_fd, start + done, (nuint)(bytes.Length - done), Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-                if (n > 0)
-                    done += (int)n;
-                else if (n < 0 && Errors.Last() == Errno.EINTR)
-                    continue;
-                else
-                    return false;
-            }
-        }
-
-        return true;
     }
 
     private void Serialize(EventRecord record)
