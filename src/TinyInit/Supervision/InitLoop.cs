@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.IO;
 using System.Threading.Tasks;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
@@ -24,6 +23,11 @@ namespace TinyInit.Supervision;
 /// rewritten (--rewrite) and forwarded to the main child at once; then reap every exited child;
 /// then act on the deadlines that have passed (--timeout, --kill-after).
 ///
+/// Every exit becomes an <see cref="ExitEvent"/>: the main child's completes its waiter, and every
+/// event goes to the fan-out, whose subscriber the event stream (--events) is written here too,
+/// never blocking. Services (--service, --procfile) run under a <see cref="ServiceSupervisor"/>
+/// that this loop feeds with exits, deadlines and readable output pipes.
+///
 /// When the main child has exited, what is left under tinyinit gets SIGTERM, then up to the
 /// grace period to exit (reaped as it goes), then SIGKILL; only then does tinyinit exit, with
 /// the main child's code. Every peer exits at once instead, and the kernel SIGKILLs the rest of
@@ -32,6 +36,9 @@ namespace TinyInit.Supervision;
 internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
 {
     private const int MaxEvents = 8;
+
+    /// <summary>During a long reaping pass, the event stream is written every this many exits: a quarter of its channel.</summary>
+    private const int FlushEveryExits = 256;
 
     /// <summary>How often the final SIGKILL sweep looks again for processes forked meanwhile.</summary>
     private static readonly TimeSpan KillSweepInterval = TimeSpan.FromMilliseconds(100);
@@ -60,9 +67,6 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     private readonly ExitWaiters _waiters = new();
     private EventStream? _stream;
     private int _exitsSinceFlush;
-
-    /// <summary>A quarter of the event stream's channel.</summary>
-    private const int FlushEveryExits = 256;
     private Task<ExitEvent>? _mainExit;
 
     public InitLoop(Settings settings, in Libc.tinyinit_startup startup)
