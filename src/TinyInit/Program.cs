@@ -13,12 +13,12 @@ internal static class Program
     {
         try
         {
-            CommandLine.Outcome outcome = CommandLine.Parse(args);
+            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            CommandLine.Outcome outcome = CommandLine.Parse(args, startup.handled);
             if (outcome.Settings is not Settings settings)
                 return outcome.ExitCode;
 
             Log.Threshold = settings.LogThreshold;
-            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
             using var init = new InitLoop(settings, startup);
             return init.Run();
         }

@@ -20,7 +20,9 @@ internal static class CommandLine
     /// <summary>The outcome: settings to run with, or an exit code to leave with at once.</summary>
     public readonly record struct Outcome(Settings? Settings, int ExitCode);
 
-    public static Outcome Parse(string[] args)
+    /// <param name="args">Main's arguments.</param>
+    /// <param name="handledSignals">The signals tinyinit receives (Native/startup.c): the only ones options may name.</param>
+    public static Outcome Parse(string[] args, ulong handledSignals)
     {
         var settings = new Settings();
         if (!ApplyEnvironment(settings, out string? envError))
@@ -44,7 +46,7 @@ internal static class CommandLine
             return Fail("--min-restart-delay must be longer than 0");
         if (settings.MinRestartDelay > settings.MaxRestartDelay)
             return Fail("--min-restart-delay is longer than --max-restart-delay");
-        if (ForwardableSignalError(settings) is string signalError)
+        if (ForwardableSignalError(settings, handledSignals) is string signalError)
             return Fail(signalError);
 
         settings.CommandIndex = split.CommandStart + 1;
@@ -56,10 +58,9 @@ internal static class CommandLine
     /// Signals tinyinit is asked to act on must be ones it receives: a crash signal, SIGKILL,
     /// SIGSTOP, SIGCHLD or the runtime's own (32-34) never reach its signalfd.
     /// </summary>
-    private static string? ForwardableSignalError(Settings settings)
+    private static string? ForwardableSignalError(Settings settings, ulong handledSignals)
     {
-        Interop.Libc.tinyinit_get_startup(out Interop.Libc.tinyinit_startup startup);
-        ulong usable = startup.handled & ~(1UL << (Interop.Libc.SIGCHLD - 1));
+        ulong usable = handledSignals & ~(1UL << (Interop.Libc.SIGCHLD - 1));
         bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
 
         // -p KILL is tini's own example: tinyinit then dies with its parent, no forwarding, no cleanup.

@@ -47,31 +47,19 @@ internal sealed class OptionDefinitions
         Description = "Log a warning for each zombie reaped that was not the main child.",
     };
 
-    public readonly Option<TimeSpan> Grace = new("--grace")
-    {
-        Description = "Once the main child has exited, remaining processes get SIGTERM and this long to exit before SIGKILL; 0 kills at once. Default 3s. Env: TINYINIT_GRACE.",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--grace"),
-    };
+    public readonly Option<TimeSpan> Grace = Duration("--grace",
+        "Once the main child has exited, remaining processes get SIGTERM and this long to exit before SIGKILL; 0 kills at once. Default 3s. Env: TINYINIT_GRACE.");
 
     public readonly Option<bool> NoCleanup = new("--no-cleanup")
     {
         Description = "Exit as soon as the main child exits and leave remaining processes alone (tini's behaviour). Env: TINYINIT_NO_CLEANUP.",
     };
 
-    public readonly Option<TimeSpan> KillAfter = new("--kill-after")
-    {
-        Description = "SIGKILL the main child if it has not exited this long after a TERM, INT, QUIT or HUP was forwarded to it. Env: TINYINIT_KILL_AFTER.",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--kill-after"),
-    };
+    public readonly Option<TimeSpan> KillAfter = Duration("--kill-after",
+        "SIGKILL the main child if it has not exited this long after a TERM, INT, QUIT or HUP was forwarded to it. Env: TINYINIT_KILL_AFTER.");
 
-    public readonly Option<TimeSpan> Timeout = new("--timeout")
-    {
-        Description = "Stop the main command once it has run this long (SIGTERM, then SIGKILL after --kill-after or the grace), clean up, and exit 124. Env: TINYINIT_TIMEOUT.",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--timeout"),
-    };
+    public readonly Option<TimeSpan> Timeout = Duration("--timeout",
+        "Stop the main command once it has run this long (SIGTERM, then SIGKILL after --kill-after or the grace), clean up, and exit 124. Env: TINYINIT_TIMEOUT.");
 
     public readonly Option<string[]> Rewrite = new("--rewrite")
     {
@@ -101,33 +89,17 @@ internal sealed class OptionDefinitions
         HelpName = "POLICY",
     };
 
-    public readonly Option<TimeSpan> RestartThreshold = new("--restart-threshold")
-    {
-        Description = "A service that ran this long is restarted at once and its delay reset (default 1s).",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--restart-threshold"),
-    };
+    public readonly Option<TimeSpan> RestartThreshold = Duration("--restart-threshold",
+        "A service that ran this long is restarted at once and its delay reset (default 1s).");
 
-    public readonly Option<TimeSpan> MinRestartDelay = new("--min-restart-delay")
-    {
-        Description = "First delay before restarting a service that died sooner than the threshold; it doubles each time (default 1s).",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--min-restart-delay"),
-    };
+    public readonly Option<TimeSpan> MinRestartDelay = Duration("--min-restart-delay",
+        "First delay before restarting a service that died sooner than the threshold; it doubles each time (default 1s).");
 
-    public readonly Option<TimeSpan> MaxRestartDelay = new("--max-restart-delay")
-    {
-        Description = "Longest delay before restarting a service (default 3600s).",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--max-restart-delay"),
-    };
+    public readonly Option<TimeSpan> MaxRestartDelay = Duration("--max-restart-delay",
+        "Longest delay before restarting a service (default 3600s).");
 
-    public readonly Option<TimeSpan> KillTimeout = new("--kill-timeout")
-    {
-        Description = "How long a service gets between SIGTERM and SIGKILL when it is stopped (default 5s). Env: TINYINIT_KILL_TIMEOUT.",
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, "--kill-timeout"),
-    };
+    public readonly Option<TimeSpan> KillTimeout = Duration("--kill-timeout",
+        "How long a service gets between SIGTERM and SIGKILL when it is stopped (default 5s). Env: TINYINIT_KILL_TIMEOUT.");
 
     public readonly Option<bool> TagOutput = new("--tag-output")
     {
@@ -185,6 +157,14 @@ internal sealed class OptionDefinitions
         result.AddError($"'{text}' is not a signal name or number (try TERM, SIGTERM, 15 or RTMIN+1).");
         return 0;
     }
+
+    /// <summary>An option whose value is a duration (500ms, 3s, 2m or seconds).</summary>
+    private static Option<TimeSpan> Duration(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "DURATION",
+        CustomParser = result => ParseDuration(result, name),
+    };
 
     private static TimeSpan ParseDuration(ArgumentResult result, string name)
     {

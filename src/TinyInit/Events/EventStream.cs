@@ -39,7 +39,6 @@ internal sealed unsafe class EventStream : IDisposable
     private enum SinkKind { File, Pipe, Socket, Other }
 
     private readonly int _fd;
-    private readonly bool _ownsFd;
     private readonly SinkKind _kind;
     private readonly int _pipeCapacity;
     private readonly EventFanout<InitEvent> _fanout;
@@ -51,10 +50,9 @@ internal sealed unsafe class EventStream : IDisposable
     private long _droppedHere;
     private bool _broken;
 
-    private EventStream(int fd, bool ownsFd, EventFanout<InitEvent> fanout)
+    private EventStream(int fd, EventFanout<InitEvent> fanout)
     {
         _fd = fd;
-        _ownsFd = ownsFd;
         _fanout = fanout;
         _pipeCapacity = Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0);
         _kind = _pipeCapacity > 0 ? SinkKind.Pipe
@@ -101,7 +99,7 @@ internal sealed unsafe class EventStream : IDisposable
             }
         }
 
-        return new EventStream(fd, ownsFd: true, fanout);
+        return new EventStream(fd, fanout);
     }
 
     /// <summary>
@@ -189,8 +187,8 @@ internal sealed unsafe class EventStream : IDisposable
                     return 0;
                 return queued == 0 ? Math.Max(BatchLimit, _pipeCapacity / 2 - reserve) : Math.Max(0, _pipeCapacity / 2 - reserve - queued);
             default:
-                var poll = new Libc.pollfd { fd = _fd, events = Libc.POLLOUT };
-                return Libc.poll(&poll, 1, 0) == 1 && (poll.revents & Libc.POLLOUT) != 0 ? BatchLimit : 0;
+                // Non-blocking (see TakeOver): a full socket or terminal says EAGAIN, counted as a drop.
+                return BatchLimit;
         }
     }
 
@@ -269,7 +267,6 @@ internal sealed unsafe class EventStream : IDisposable
     public void Dispose()
     {
         _json.Dispose();
-        if (_ownsFd)
-            Libc.close(_fd);
+        Libc.close(_fd);
     }
 }

@@ -55,26 +55,12 @@ internal static unsafe partial class Libc
     internal static partial byte* strerror(int errnum);
 
     public const uint FIONREAD = 0x541B;
-    public const short POLLOUT = 0x4;
     public const int SEEK_CUR = 1;
 
-#pragma warning disable CS8981 // named as in C, so that poll(2) documents it
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct pollfd
-    {
-        public int fd;
-        public short events;
-        public short revents;
-    }
-#pragma warning restore CS8981
 
     /// <summary>ioctl(2) with an int out-argument (FIONREAD: bytes queued in a pipe, from either end).</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int ioctl(int fd, nuint request, int* arg);
-
-    /// <returns>How many fds are ready, 0 on timeout, or -1 and errno.</returns>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int poll(pollfd* fds, nuint nfds, int timeout);
 
     /// <returns>The offset, or -1 and errno (ESPIPE for pipes, sockets and terminals).</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]

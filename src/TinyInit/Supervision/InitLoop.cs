@@ -392,7 +392,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             return;
         }
 
-        int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        int sig = RewriteOf(received);
         Publish(new InitEvent(InitEventKind.Signal, Now(), _main.Pid, Signal: received, Forwarded: sig));
         if (sig == 0)
         {
@@ -410,7 +410,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
     /// <summary>Services only: a terminating signal stops them all; other signals go to each service.</summary>
     private void OnSignalWithoutMain(int received)
     {
-        int sig = _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
+        int sig = RewriteOf(received);
         Publish(new InitEvent(InitEventKind.Signal, Now(), Signal: received, Forwarded: IsTerminating(received) ? 0 : sig));
         if (IsTerminating(received))
         {
@@ -423,6 +423,9 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
             _services?.ForwardToAll(sig);
         }
     }
+
+    /// <summary>The signal to send on for one received (--rewrite); 0 drops it.</summary>
+    private int RewriteOf(int received) => _settings.Rewrites.TryGetValue(received, out int rewritten) ? rewritten : received;
 
     private static bool IsTerminating(int sig) =>
         sig is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT or Libc.SIGHUP;
