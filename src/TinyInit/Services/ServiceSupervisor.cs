@@ -45,8 +45,6 @@ internal sealed class ServiceSupervisor : IDisposable
         }
     }
 
-    public int Count => _services.Count;
-
     /// <summary>Whether no service has a process running.</summary>
     public bool AllStopped => _byPid.Count == 0;
 

@@ -18,7 +18,7 @@ public sealed class SignalForwardingTests(ITestOutputHelper output)
     public void EachForwardedSignalReachesTheChild(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, ["--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         foreach (int signal in Forwarded)
         {
             run.Signal(signal);
@@ -36,7 +36,7 @@ public sealed class SignalForwardingTests(ITestOutputHelper output)
     public void WithProcessGroupSignalsReachAGrandchild(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, ["-g", "--", .. InitRun.Probe("grandchild-signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         foreach (int signal in new[] { Native.SIGUSR1, Native.SIGTERM, Native.SIGRTMIN + 2 })
         {
             run.Signal(signal);
@@ -53,7 +53,7 @@ public sealed class SignalForwardingTests(ITestOutputHelper output)
     {
         var env = new Dictionary<string, string?> { ["TINYINIT_KILL_PROCESS_GROUP"] = "1" };
         using var run = InitRun.Start(output, InitMode.Subreaper, env, ["--", .. InitRun.Probe("grandchild-signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         run.Signal(Native.SIGUSR2);
         run.WaitForLine($"got {Native.SIGUSR2}");
         run.CloseStdin();

@@ -30,7 +30,7 @@ public sealed class SignalMaskTests(ITestOutputHelper output)
     public void EveryThreadBlocksTheHandledSignals(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, ["--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         string[] tasks = Directory.GetDirectories($"/proc/{run.InitPid}/task");
         Assert.NotEmpty(tasks);
         foreach (string task in tasks)
@@ -52,7 +52,7 @@ public sealed class SignalMaskTests(ITestOutputHelper output)
     public void ABurstOf2000SigtermsDoesNotKillTinyinitAndReachesTheChild()
     {
         using var run = InitRun.Start(output, InitMode.Subreaper, ["--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         for (int i = 0; i < 2000; i++)
             Assert.Equal(0, Native.kill(run.InitPid, Native.SIGTERM));
 

@@ -86,7 +86,7 @@ public sealed class EventStreamTests(ITestOutputHelper output)
         {
             using var run = InitRun.Start(output, InitMode.Subreaper,
                 ["--events", file, "--rewrite", "USR2:0", "--timeout", "1s", "--kill-after", "100ms", "--", .. InitRun.Probe("signals")]);
-            run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+            run.WaitForReady();
             run.Signal(Native.SIGUSR1);
             run.WaitForLine($"got {Native.SIGUSR1}");
             run.Signal(Native.SIGUSR2);
@@ -118,8 +118,8 @@ public sealed class EventStreamTests(ITestOutputHelper output)
         {
             string[] strace = ["strace", "-f", "-qq", "-e", "trace=kill,tkill,tgkill,rt_sigqueueinfo,pidfd_send_signal", "-o", trace];
             using var run = InitRun.StartWrapped(output, InitMode.Subreaper, strace, ["--", .. InitRun.Probe("signals")]);
-            run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
-            int child = int.Parse(run.Lines.First(l => l.StartsWith("ready ", StringComparison.Ordinal))[6..]);
+            run.WaitForReady();
+            int child = run.WaitForReady();
             foreach (int signal in new[] { Native.SIGUSR1, Native.SIGTERM, Native.SIGRTMIN + 4 })
             {
                 Assert.Equal(0, Native.kill(ProcTable.TryRead(child)!.Value.ParentPid, signal));

@@ -151,6 +151,9 @@ internal sealed class InitRun : IDisposable
 
     public string WaitForLine(string exact, TimeSpan? deadline = null) => WaitForLine(line => line == exact, deadline);
 
+    /// <summary>Waits for the probe's <c>ready PID</c> line (its signal handling is in place) and returns that pid.</summary>
+    public int WaitForReady() => int.Parse(WaitForLine(line => line.StartsWith("ready ", StringComparison.Ordinal))[6..]);
+
     public void WaitUntil(Func<bool> condition, string what, TimeSpan? deadline = null)
     {
         if (!Poll.Until(condition, deadline))

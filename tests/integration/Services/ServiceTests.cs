@@ -90,7 +90,7 @@ public sealed class ServiceTests(ITestOutputHelper output)
             "--service", "a=echo a started; trap 'echo a got HUP' HUP; while :; do sleep 0.05; done",
             "--service", "b=echo b started; trap 'echo b got HUP' HUP; while :; do sleep 0.05; done",
             "--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         run.WaitForLine("a started");
         run.WaitForLine("b started");
         run.Signal(Native.SIGHUP);

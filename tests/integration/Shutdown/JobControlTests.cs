@@ -40,7 +40,7 @@ public sealed class JobControlTests(ITestOutputHelper output)
         string done = Path.Combine(Path.GetTempPath(), "tinyinit-pdeathsig-" + Guid.NewGuid().ToString("N"));
         string[] parent = ["sh", "-c", "\"$0\" \"$@\" & echo parent $$; wait"];
         using var run = InitRun.StartWrapped(output, InitMode.Subreaper, parent, ["-p", "SIGTERM", "--", .. InitRun.Probe("trap-term", "0", done)]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         int init = 0;
         run.WaitUntil(() => (init = ProcTable.Descendants(run.OuterPid).FirstOrDefault(e => e.Comm == "tinyinit").Pid) != 0, "tinyinit under its parent");
 

@@ -12,7 +12,7 @@ public sealed class RewriteTests(ITestOutputHelper output)
     public void RewriteTermToQuitDeliversQuit(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, ["--rewrite", "TERM:QUIT", "--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         run.Signal(Native.SIGTERM);
         run.WaitForLine($"got {Native.SIGQUIT}");
         Assert.DoesNotContain($"got {Native.SIGTERM}", run.Lines);
@@ -32,7 +32,7 @@ public sealed class RewriteTests(ITestOutputHelper output)
         else
             args.AddRange(["--rewrite", "USR1:0", "--rewrite", "SIGUSR2:RTMIN+3"]);
         using var run = InitRun.Start(output, InitMode.Subreaper, env, [.. args, "--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
 
         // USR1 is handled before USR2 (sent first, and lower-numbered if both are pending), so had it
         // been forwarded, the child would have reported it before the rewritten USR2.

@@ -35,7 +35,7 @@ public sealed class TimeoutTests(ITestOutputHelper output)
     public void KillAfterKillsAMainChildThatIgnoresSigterm(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, ["--kill-after", "300ms", "--", .. InitRun.Probe("ignore-term")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         run.Signal(Native.SIGTERM);
         Assert.Equal(128 + Native.SIGKILL, run.WaitForExit());
         run.AssertNothingLeftRunning();
@@ -46,7 +46,7 @@ public sealed class TimeoutTests(ITestOutputHelper output)
     {
         // The negative control: SIGKILL comes from --kill-after, not from the forwarding itself.
         using var run = InitRun.Start(output, InitMode.Subreaper, ["--", .. InitRun.Probe("signals")]);
-        run.WaitForLine(l => l.StartsWith("ready ", StringComparison.Ordinal));
+        run.WaitForReady();
         run.Signal(Native.SIGTERM);
         run.WaitForLine($"got {Native.SIGTERM}");
         run.Signal(Native.SIGUSR1);
