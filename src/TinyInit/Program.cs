@@ -19,7 +19,7 @@ internal static class Program
                 return outcome.ExitCode;
 
             Log.Threshold = settings.LogThreshold;
-            using var init = new InitLoop(settings, startup);
+            using var init = new Init(settings, startup);
             return init.Run();
         }
         catch (Exception e)

@@ -8,7 +8,11 @@ namespace TinyInit.Diagnostics;
 /// <summary>
 /// Writes <c>[tinyinit] LEVEL message</c> lines to stderr, one write(2) per line, so lines
 /// from tinyinit and its children never interleave mid-line. The Console class is not used:
-/// it installs signal handlers (../shared/notes/platform.md, fact 3).
+/// it installs signal handlers (docs/design.md, "What the runtime must not do").
+///
+/// Before the loop runs, a line is written with a plain (blocking) write(2): setup errors must be
+/// seen. Once the loop runs, lines go through <see cref="Stderr"/>, which never blocks and drops
+/// (and counts) lines while stderr is not being read.
 /// </summary>
 internal static class Log
 {
@@ -17,6 +21,9 @@ internal static class Log
 
     /// <summary>Messages up to this level are written.</summary>
     public static LogLevel Threshold { get; set; } = LogLevel.Warn;
+
+    /// <summary>The loop's non-blocking stderr, once the loop runs.</summary>
+    public static Output.OutputChannel? Stderr { get; set; }
 
     public static bool IsEnabled(LogLevel level) => level <= Threshold;
 
@@ -53,31 +60,28 @@ internal static class Log
 
     public static void Write(LogLevel level, string message)
     {
-        if (IsEnabled(level))
-            WriteLine(StderrFd, $"[tinyinit] {LevelNames[(int)level]} {message}");
+        if (!IsEnabled(level))
+            return;
+        string line = $"[tinyinit] {LevelNames[(int)level]} {message}\n";
+        if (Stderr is Output.OutputChannel channel)
+            channel.Write(Encoding.UTF8.GetBytes(line), droppable: true);
+        else
+            WriteAll(StderrFd, line);
     }
-
-    /// <summary>Writes text and a newline to fd with as few write(2) calls as the kernel allows.</summary>
-    public static void WriteLine(int fd, string text) => WriteAll(fd, text + "\n");
 
     /// <summary>Writes all of text to fd as UTF-8; see <see cref="WriteAll(int, ReadOnlySpan{byte})"/>.</summary>
     public static void WriteAll(int fd, string text) => WriteAll(fd, Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Writes all of bytes to fd, retrying short writes and EINTR; gives up silently on other errors (errno tells which).</summary>
-    /// <param name="fd">The fd.</param>
-    /// <param name="bytes">What to write.</param>
-    /// <param name="socketFlags">For a socket: write with send(2) and these flags (MSG_DONTWAIT); -1 for write(2).</param>
+    /// <summary>Writes all of bytes to fd with blocking write(2), retrying short writes and EINTR; gives up on other errors (errno tells which).</summary>
     /// <returns>Whether everything was written.</returns>
-    public static unsafe bool WriteAll(int fd, ReadOnlySpan<byte> bytes, int socketFlags = -1)
+    public static unsafe bool WriteAll(int fd, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* start = bytes)
         {
             int done = 0;
             while (done < bytes.Length)
             {
-                nint n = socketFlags < 0
-                    ? Libc.write(fd, start + done, (nuint)(bytes.Length - done))
-                    : Libc.send(fd, start + done, (nuint)(bytes.Length - done), socketFlags);
+                nint n = Libc.write(fd, start + done, (nuint)(bytes.Length - done));
                 if (n > 0)
                     done += (int)n;
                 else if (n < 0 && Errors.Last() == Errno.EINTR)

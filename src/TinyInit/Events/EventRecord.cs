@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using TinyInit.Cli;
+
 namespace TinyInit.Events;
 
 /// <summary>
@@ -44,6 +46,44 @@ internal sealed class EventRecord
 
     [JsonPropertyName("dropped")]
     public long? Dropped { get; init; }
+
+    /// <summary>The line for one published event.</summary>
+    public static EventRecord From(in InitEvent e) => e.Kind switch
+    {
+        InitEventKind.Spawn => new EventRecord
+        {
+            Event = "spawn", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Role = RoleName(e.Role),
+            Command = e.Role == ChildRole.Service ? null : e.Name, Service = e.Role == ChildRole.Service ? e.Name : null,
+        },
+        InitEventKind.Signal => new EventRecord
+        {
+            Event = "signal", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid == 0 ? null : e.Pid,
+            Signal = SignalNames.Name((int)e.Signal), Forwarded = e.Forwarded == 0 ? "none" : SignalNames.Name(e.Forwarded),
+        },
+        InitEventKind.Exit => new EventRecord
+        {
+            Event = "exit", TimeNs = e.MonotonicNanoseconds, Pid = e.Exit.Pid, Role = RoleName(e.Exit.Role),
+            Command = e.Exit.Role == ChildRole.Service ? null : e.Exit.Command,
+            Service = e.Exit.Role == ChildRole.Service ? e.Exit.Command : null,
+            ExitCode = e.Exit.ToExitCode(), Signal = e.Exit.Signal != 0 ? SignalNames.Name(e.Exit.Signal) : null,
+            CoreDumped = e.Exit.CoreDumped,
+        },
+        InitEventKind.Timeout => new EventRecord
+        {
+            Event = "timeout", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Command = e.Name, DelayMs = e.Signal,
+        },
+        _ => new EventRecord
+        {
+            Event = "restart", TimeNs = e.MonotonicNanoseconds, Service = e.Name, DelayMs = e.Signal,
+        },
+    };
+
+    private static string RoleName(ChildRole role) => role switch
+    {
+        ChildRole.Main => "main",
+        ChildRole.Service => "service",
+        _ => "orphan",
+    };
 }
 
 /// <summary>

@@ -2,9 +2,10 @@ using System;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
+using TinyInit.Loop;
+using TinyInit.Output;
 
 namespace TinyInit.Events;
 
@@ -12,55 +13,46 @@ namespace TinyInit.Events;
 /// Overview: --events PATH or --events fd:N, one JSON object per line for every spawn, forwarded
 /// signal, exit, timeout and restart, then a final <c>shutdown</c> line.
 ///
-/// Constraints: the stream is a subscriber of the event fan-out like any other, and it is written
-/// on the loop's thread, so it must never block: a reader that stops reading must not delay
-/// reaping or forwarding. So a pipe, FIFO or terminal is written through a non-blocking open file
-/// description of tinyinit's own (fd:N is reopened through /proc/self/fd, with its access mode,
-/// so the O_NONBLOCK does not leak to whoever shares N), a socket with send(MSG_DONTWAIT); a
-/// regular file is written as it is.
-///
-/// Lines are written in batches of whole lines no larger than half a page. A pipe holds its data
-/// in page slots, and a write that does not fit in the last slot takes a new one, so its byte
-/// count (F_GETPIPE_SZ, FIONREAD) says little about room; but with writes that small, every slot
-/// left behind holds more than half a page. Events are written while the pipe is at most half full
-/// less a page (and always into an empty pipe, however small), which keeps a slot free for the
-/// shutdown line, which says how many events were dropped, even when nobody ever reads the pipe. What does not fit stays in the subscription's
-/// bounded channel, whose DropOldest policy drops and counts what overflows.
+/// The stream is a subscriber of the fan-out like any other, written on the loop's thread at the
+/// end of every turn through an <see cref="OutputTarget"/>, so it never blocks. The rules that make
+/// it exact (docs/design.md, "The event stream"):
+/// - A line is either wholly in the stream or counted in <c>dropped</c>: events wait in the
+///   subscription's ring (which drops and counts the oldest when full); a line taken from the ring
+///   is written whole before the next one, a short write keeping the rest for the next turn, so no
+///   line is ever torn and the shutdown line is never glued to another.
+/// - A regular file always takes what is written, and a turn publishes at most a reaping pass and
+///   a signal batch, far below the ring's room: a file never drops.
+/// - Into a pipe, lines go in batches of at most half a page (under PIPE_BUF, so each write is all
+///   or nothing) while the pipe is at most half full; a pipe keeps its data in page slots, so this
+///   keeps a slot free for the shutdown line even when nobody ever reads the pipe.
+/// - A datagram or seqpacket socket gets one line per message.
+/// - At exit the rest and the shutdown line are written with a bounded wait, for every kind of target.
 /// </summary>
-internal sealed unsafe class EventStream : IDisposable
+internal sealed class EventStream : ITurnWork, IDisposable
 {
     private const int SubscriberCapacity = 1024;
-
     private const int PageSize = 4096;
 
-    /// <summary>Half a page: see the overview. Also under PIPE_BUF, so each write reaches a pipe whole or not at all.</summary>
+    /// <summary>Half a page: see the overview.</summary>
     private const int BatchLimit = PageSize / 2;
 
-    private enum SinkKind { File, Pipe, Socket, Other }
-
-    private readonly int _fd;
-    private readonly SinkKind _kind;
-    private readonly int _pipeCapacity;
+    private readonly OutputTarget _target;
     private readonly EventFanout<InitEvent> _fanout;
     private readonly Subscription<InitEvent> _subscription;
     private readonly ArrayBufferWriter<byte> _line = new(512);
-    private readonly ArrayBufferWriter<byte> _batch = new(BatchLimit * 2);
     private readonly Utf8JsonWriter _json;
-    private int _batchEvents;
+    private byte[] _pending = new byte[BatchLimit * 2];
+    private int _pendingStart;
+    private int _pendingEnd;
     private long _droppedHere;
     private bool _broken;
 
-    private EventStream(int fd, EventFanout<InitEvent> fanout)
+    private EventStream(OutputTarget target, EventFanout<InitEvent> fanout)
     {
-        _fd = fd;
+        _target = target;
         _fanout = fanout;
-        _pipeCapacity = Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0);
-        _kind = _pipeCapacity > 0 ? SinkKind.Pipe
-            : Libc.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? SinkKind.File
-            : IsSocket(fd) ? SinkKind.Socket
-            : SinkKind.Other;
         _json = new Utf8JsonWriter(_line);
-        _subscription = fanout.Subscribe(SubscriberCapacity, OverflowPolicy.DropOldest);
+        _subscription = fanout.Subscribe(SubscriberCapacity);
     }
 
     /// <summary>
@@ -71,10 +63,10 @@ internal sealed unsafe class EventStream : IDisposable
     public static EventStream? Open(string target, EventFanout<InitEvent> fanout, out string? error)
     {
         error = null;
-        int fd;
+        OutputTarget? output;
         if (target.StartsWith("fd:", StringComparison.Ordinal))
         {
-            if (!int.TryParse(target.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out fd) || fd < 3)
+            if (!int.TryParse(target.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || fd < 3)
             {
                 error = $"--events '{target}': expected fd:N with N of 3 or more";
                 return null;
@@ -87,135 +79,146 @@ internal sealed unsafe class EventStream : IDisposable
                 return null;
             }
 
-            fd = TakeOver(fd, flags);
+            output = OutputTarget.Adopt(fd, takeOver: true);
         }
         else
         {
-            fd = Libc.open(target, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0x1A4);
-            if (fd < 0)
+            output = OutputTarget.Open(target, out Errno openError);
+            if (output is null)
             {
-                error = $"--events '{target}': {Errors.Describe(Errors.Last())}";
+                error = $"--events '{target}': {Errors.Describe(openError)}";
                 return null;
             }
         }
 
-        return new EventStream(fd, fanout);
+        return new EventStream(output, fanout);
     }
 
-    /// <summary>
-    /// Anything but a regular file or a socket gets a non-blocking description of tinyinit's own,
-    /// reopened through /proc with the same access mode (a FIFO passed read-write stays read-write,
-    /// so it keeps a reader), since setting O_NONBLOCK on the inherited one would change it for
-    /// every process that shares it; the inherited fd is then closed. A socket is written with
-    /// send(MSG_DONTWAIT) and a file as it is: both are kept, close-on-exec.
-    /// </summary>
-    private static int TakeOver(int fd, int flags)
+    /// <summary>Watches the target for room (EPOLLOUT, edge-triggered), so lines held back go out when the reader reads.</summary>
+    public void Attach(EventLoop loop)
     {
-        if (Libc.lseek(fd, 0, Libc.SEEK_CUR) < 0 && !IsSocket(fd))
-        {
-            int reopened = Libc.open($"/proc/self/fd/{fd}", (flags & 3) | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
-            if (reopened >= 0)
-            {
-                Libc.close(fd);
-                return reopened;
-            }
+        if (_target.Kind != OutputKind.File)
+            loop.Watch(_target.Fd, Libc.EPOLLOUT | Libc.EPOLLET, _ => Flush(atExit: false));
+    }
 
-            Log.Debug($"reopening fd {fd} through /proc failed ({Errors.Describe(Errors.Last())}): setting O_NONBLOCK on it");
-            Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK);
+    long ITurnWork.NextDeadline => Deadline.None;
+
+    bool ITurnWork.HasPendingWork => false;
+
+    /// <summary>At the end of every turn: write what the target takes now.</summary>
+    void ITurnWork.OnTurn(long now) => Flush(atExit: false);
+
+    /// <summary>Writes what is left, then the shutdown line, waiting for room until <paramref name="deadline"/> at most.</summary>
+    public void WriteShutdown(int exitCode, long nowNanoseconds, long deadline)
+    {
+        // A pipe that polls writable may still have no room by the half-page rule: never wait on it.
+        while (!Flush(atExit: true) && _target.Kind != OutputKind.Pipe && _target.WaitForRoom(deadline))
+        {
         }
 
-        Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
-        return fd;
-    }
-
-    /// <summary>Whether fd is a socket: send(2) with nothing to send says ENOTSOCK for anything else.</summary>
-    private static bool IsSocket(int fd) => Libc.send(fd, null, 0, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL) >= 0 || Errors.Last() != Errno.ENOTSOCK;
-
-    /// <summary>
-    /// The fd to watch for room (EPOLLOUT, edge-triggered: each read by the reader wakes the loop
-    /// once, so events held back for want of room go out without waiting for the next event), or
-    /// -1 for a regular file, which always has room.
-    /// </summary>
-    public int WritableFd => _kind == SinkKind.File ? -1 : _fd;
-
-    /// <summary>Writes the events that fit now; called by the loop after each wake-up.</summary>
-    public void Flush() => WriteWhatFits(PageSize);
-
-    /// <summary>Writes what still fits, counts the rest as dropped, and ends with the shutdown line.</summary>
-    public void WriteShutdown(int exitCode, long nowNanoseconds)
-    {
-        WriteWhatFits(PageSize);
-        while (_subscription.Reader.TryRead(out _))
-            _droppedHere++;
         _fanout.Unsubscribe(_subscription);
+        while (_subscription.TryRead(out _))
+            _droppedHere++;
         long dropped = _subscription.Dropped + _droppedHere;
+        if (!_broken && Pending.IsEmpty)
+        {
+            Serialize(new EventRecord { Event = "shutdown", TimeNs = nowNanoseconds, ExitCode = exitCode, Dropped = dropped });
+            Append(_line.WrittenSpan);
+            while (!WritePending() && _target.WaitForRoom(deadline))
+            {
+            }
+        }
 
-        Serialize(new EventRecord { Event = "shutdown", TimeNs = nowNanoseconds, ExitCode = exitCode, Dropped = dropped });
-        if (!_broken)
-            WriteOut(_line.WrittenSpan);
+        if (!Pending.IsEmpty)
+            Log.Warn("event stream: its reader did not take the shutdown line in time");
         if (dropped > 0)
             Log.Warn($"event stream: {dropped} events dropped because its reader did not keep up");
     }
 
-    private void WriteWhatFits(int reserve)
+    private Span<byte> Pending => _pending.AsSpan(_pendingStart, _pendingEnd - _pendingStart);
+
+    /// <returns>Whether everything queued has been written.</returns>
+    private bool Flush(bool atExit)
     {
-        while (!_broken && _subscription.Reader.TryPeek(out InitEvent next))
+        while (!_broken && WritePending())
         {
-            Serialize(ToRecord(next));
-            if (_batch.WrittenCount + _line.WrittenCount > BatchLimit)
-                WriteBatch();
-            if (_batch.WrittenCount + _line.WrittenCount > Room(reserve))
+            if (!FillBatch(atExit))
+                return _subscription.Count == 0;
+        }
+
+        return _broken;
+    }
+
+    /// <summary>Moves the next lines from the ring into the pending batch, as many as the target should take now.</summary>
+    /// <returns>Whether any line was moved.</returns>
+    private bool FillBatch(bool atExit)
+    {
+        int limit = _target.KeepsMessageBoundaries ? 1 : int.MaxValue;
+        int room = Room(atExit);
+        int lines = 0;
+        while (lines < limit && _subscription.TryPeek(out InitEvent next))
+        {
+            Serialize(EventRecord.From(next));
+            int size = _pendingEnd + _line.WrittenCount;
+            if (lines > 0 && (size > BatchLimit || size > room))
                 break;
-            _subscription.Reader.TryRead(out _);
-            _batch.Write(_line.WrittenSpan);
-            _batchEvents++;
+            if (lines == 0 && size > room)
+                return false;
+            _subscription.TryRead(out _);
+            Append(_line.WrittenSpan);
+            lines++;
         }
 
-        WriteBatch();
+        return lines > 0;
     }
 
-    /// <summary>Bytes that may be written now: in a pipe, up to half of it less the reserve (see the overview).</summary>
-    private int Room(int reserve)
+    /// <summary>Bytes the target should take now: a pipe up to half full (see the overview); anything else takes what it takes.</summary>
+    private unsafe int Room(bool atExit)
     {
-        switch (_kind)
+        if (_target.Kind != OutputKind.Pipe)
+            return int.MaxValue;
+        int queued;
+        if (Libc.ioctl(_target.Fd, Libc.FIONREAD, &queued) < 0)
+            return 0;
+
+        // At exit nothing comes after the shutdown line: fill all but the page it needs.
+        int usable = atExit ? _target.PipeCapacity - PageSize : _target.PipeCapacity / 2 - PageSize;
+        return queued == 0 ? Math.Max(BatchLimit, usable) : Math.Max(0, usable - queued);
+    }
+
+    /// <returns>Whether the pending batch is now wholly written.</returns>
+    private bool WritePending()
+    {
+        while (!Pending.IsEmpty)
         {
-            case SinkKind.File:
-                return int.MaxValue;
-            case SinkKind.Pipe:
-                int queued;
-                if (Libc.ioctl(_fd, Libc.FIONREAD, &queued) < 0)
-                    return 0;
-                return queued == 0 ? Math.Max(BatchLimit, _pipeCapacity / 2 - reserve) : Math.Max(0, _pipeCapacity / 2 - reserve - queued);
-            default:
-                // Non-blocking (see TakeOver): a full socket or terminal says EAGAIN, counted as a drop.
-                return BatchLimit;
-        }
-    }
+            nint n = _target.WriteSome(Pending);
+            if (n < 0)
+            {
+                Errno error = Errors.Last();
+                if (error == Errno.EAGAIN)
+                    return false;
 
-    private void WriteBatch()
-    {
-        if (_batch.WrittenCount == 0)
-            return;
-        if (!WriteOut(_batch.WrittenSpan))
-            _droppedHere += _batchEvents;
-        _batch.ResetWrittenCount();
-        _batchEvents = 0;
-    }
+                // EPIPE (no reader left) or worse: what is not wholly written is dropped, counted.
+                Log.Warn($"event stream: write failed ({Errors.Describe(error)}); no more events are written");
+                _broken = true;
+                _droppedHere += Pending.Count((byte)'\n');
+                _pendingStart = _pendingEnd = 0;
+                return true;
+            }
 
-    /// <returns>Whether all of bytes was written.</returns>
-    private bool WriteOut(ReadOnlySpan<byte> bytes)
-    {
-        if (Log.WriteAll(_fd, bytes, _kind == SinkKind.Socket ? Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL : -1))
-            return true;
-        Errno error = Errors.Last();
-        if (error != Errno.EAGAIN)
-        {
-            // EPIPE (no reader left) or worse: stop writing; what follows is counted as dropped.
-            Log.Warn($"event stream: write failed ({Errors.Describe(error)}); no more events are written");
-            _broken = true;
+            _pendingStart += (int)n;
         }
 
-        return false;
+        _pendingStart = _pendingEnd = 0;
+        return true;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_pendingEnd + bytes.Length > _pending.Length)
+            Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingEnd + bytes.Length));
+        bytes.CopyTo(_pending.AsSpan(_pendingEnd));
+        _pendingEnd += bytes.Length;
     }
 
     private void Serialize(EventRecord record)
@@ -227,46 +230,9 @@ internal sealed unsafe class EventStream : IDisposable
         _line.Write("\n"u8);
     }
 
-    private static EventRecord ToRecord(in InitEvent e) => e.Kind switch
-    {
-        InitEventKind.Spawn => new EventRecord
-        {
-            Event = "spawn", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Role = RoleName(e.Role),
-            Command = e.Role == ChildRole.Service ? null : e.Name, Service = e.Role == ChildRole.Service ? e.Name : null,
-        },
-        InitEventKind.Signal => new EventRecord
-        {
-            Event = "signal", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid == 0 ? null : e.Pid,
-            Signal = SignalNames.Name((int)e.Signal), Forwarded = e.Forwarded == 0 ? "none" : SignalNames.Name(e.Forwarded),
-        },
-        InitEventKind.Exit => new EventRecord
-        {
-            Event = "exit", TimeNs = e.MonotonicNanoseconds, Pid = e.Exit.Pid, Role = RoleName(e.Exit.Role),
-            Command = e.Exit.Role == ChildRole.Service ? null : e.Exit.Command,
-            Service = e.Exit.Role == ChildRole.Service ? e.Exit.Command : null,
-            ExitCode = e.Exit.ToExitCode(), Signal = e.Exit.Signal != 0 ? SignalNames.Name(e.Exit.Signal) : null,
-            CoreDumped = e.Exit.CoreDumped,
-        },
-        InitEventKind.Timeout => new EventRecord
-        {
-            Event = "timeout", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Command = e.Name, DelayMs = e.Signal,
-        },
-        _ => new EventRecord
-        {
-            Event = "restart", TimeNs = e.MonotonicNanoseconds, Service = e.Name, DelayMs = e.Signal,
-        },
-    };
-
-    private static string RoleName(ChildRole role) => role switch
-    {
-        ChildRole.Main => "main",
-        ChildRole.Service => "service",
-        _ => "orphan",
-    };
-
     public void Dispose()
     {
         _json.Dispose();
-        Libc.close(_fd);
+        _target.Dispose();
     }
 }

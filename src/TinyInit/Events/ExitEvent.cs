@@ -37,7 +37,7 @@ internal readonly record struct ExitEvent(
     public int ToExitCode() => Status.ToExitCode();
 
     /// <summary>The exit as the reaper saw it.</summary>
-    public Supervision.ExitStatus Status => new(ExitCode, Signal, CoreDumped);
+    public Reaping.ExitStatus Status => new(ExitCode, Signal, CoreDumped);
 
     /// <summary>
     /// Converts a <see cref="Stopwatch"/> timestamp to nanoseconds. On Linux the runtime reads

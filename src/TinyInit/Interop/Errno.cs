@@ -19,6 +19,7 @@ internal enum Errno
     ENOTDIR = 20,
     EISDIR = 21,
     EINVAL = 22,
+    ENOSPC = 28,
     ENOTTY = 25,
     EPIPE = 32,
     ENXIO = 6,

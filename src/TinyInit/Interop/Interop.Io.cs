@@ -76,4 +76,9 @@ internal static unsafe partial class Libc
     /// <summary>pipe2(2): fds[0] is the read end, fds[1] the write end.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int pipe2(int* fds, int flags);
+
+    /// <summary>readlink(2) with a NUL-terminated path in native memory.</summary>
+    /// <returns>Bytes placed in buf (not NUL-terminated), or -1 and errno.</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial nint readlink(byte* path, byte* buf, nuint size);
 }

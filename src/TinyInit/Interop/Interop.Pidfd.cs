@@ -15,7 +15,10 @@ internal static unsafe partial class Libc
     /// <returns>A close-on-exec fd that refers to the process, or -1 and errno (ESRCH, ENOSYS before Linux 5.3).</returns>
     internal static int pidfd_open(int pid) => (int)syscall(SYS_pidfd_open, pid, 0, 0, 0);
 
-    /// <summary>pidfd_send_signal(2): the signal reaches that process or none, never a recycled pid.</summary>
-    /// <returns>0, or -1 and errno (ESRCH once the process has exited).</returns>
-    internal static int pidfd_send_signal(int pidfd, int sig) => (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
+    /// <summary>pidfd_send_signal(2) flag, Linux 6.9: signal the process group the process leads.</summary>
+    public const int PIDFD_SIGNAL_PROCESS_GROUP = 1 << 2;
+
+    /// <summary>pidfd_send_signal(2): the signal reaches that process (or its group) or none, never a recycled pid.</summary>
+    /// <returns>0, or -1 and errno (ESRCH once the process has exited; EINVAL for a flag the kernel lacks).</returns>
+    internal static int pidfd_send_signal(int pidfd, int sig, int flags = 0) => (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0, flags);
 }

@@ -1,26 +1,34 @@
 using System;
-using TinyInit.Diagnostics;
 using TinyInit.Interop;
+using TinyInit.Loop;
+using TinyInit.Output;
 
 namespace TinyInit.Services;
 
 /// <summary>
 /// One stream (stdout or stderr) of one run of a service under --tag-output: the service writes
 /// into a pipe, tinyinit reads it without blocking and writes each line, tagged, to its own
-/// stream with one write(2). That write blocks if tinyinit's own stdout or stderr does, as any
-/// process's would: whoever reads a container's output (the runtime's log driver) must keep up.
+/// stream through an <see cref="OutputChannel"/>, which never blocks the loop. When that channel
+/// is backed up (whoever reads the container's output has stopped), the pipe is no longer read:
+/// the service then blocks on its own write, and nothing is lost (docs/design.md, "Backpressure").
 /// </summary>
 internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
 {
-    private readonly int _target;
-    private readonly OutputTagger _tagger;
+    private const int ReadSize = 16384;
 
-    private OutputPipe(int readFd, int writeFd, int target, string name)
+    private readonly OutputChannel _channel;
+    private readonly OutputTagger _tagger;
+    private readonly Action _resume;
+    private EventLoop? _loop;
+    private bool _paused;
+
+    private OutputPipe(int readFd, int writeFd, OutputChannel channel, string name)
     {
         ReadFd = readFd;
         WriteFd = writeFd;
-        _target = target;
+        _channel = channel;
         _tagger = new OutputTagger(name, this);
+        _resume = Resume;
     }
 
     public int ReadFd { get; private set; }
@@ -29,7 +37,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     public int WriteFd { get; private set; }
 
     /// <returns>The pipe, or null and errno.</returns>
-    public static OutputPipe? Open(string name, int target, out Errno error)
+    public static OutputPipe? Open(string name, OutputChannel channel, out Errno error)
     {
         int* fds = stackalloc int[2];
         error = 0;
@@ -41,7 +49,19 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
 
         // Only tinyinit's end is non-blocking: the service writes as to any pipe.
         Libc.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
-        return new OutputPipe(fds[0], fds[1], target, name);
+        return new OutputPipe(fds[0], fds[1], channel, name);
+    }
+
+    /// <summary>Reads the pipe whenever it has data and the channel has room; <paramref name="closed"/> runs at EOF.</summary>
+    public void Attach(EventLoop loop, Action<OutputPipe> closed)
+    {
+        _loop = loop;
+        _channel.OnResume(_resume);
+        loop.Watch(ReadFd, Libc.EPOLLIN, _ =>
+        {
+            if (!ReadOnce())
+                closed(this);
+        });
     }
 
     public void CloseWriteEnd()
@@ -54,16 +74,24 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     }
 
     /// <summary>
-    /// Reads one buffer and writes its complete lines. One buffer per wake-up, not until EAGAIN:
-    /// a service that writes faster than tinyinit tags would otherwise keep the loop here forever
-    /// (reaping and forwarding stalled); epoll is level-triggered and reports the pipe again.
+    /// Reads one buffer and passes its complete lines on. One buffer per turn, not until EAGAIN: a
+    /// service that writes faster than tinyinit tags would otherwise hold the loop here; epoll is
+    /// level-triggered and reports the pipe again.
     /// </summary>
-    /// <returns>False once every writer has closed the pipe (the last line has then been written).</returns>
+    /// <returns>False once every writer has closed the pipe (the last line has then been passed on).</returns>
     public bool ReadOnce()
     {
-        byte* buffer = stackalloc byte[16384];
+        if (ReadFd < 0)
+            return false;
+        if (_channel.IsBackedUp)
+        {
+            Pause();
+            return true;
+        }
+
+        byte* buffer = stackalloc byte[ReadSize];
         nint n;
-        while ((n = Libc.read(ReadFd, buffer, 16384)) < 0 && Errors.Last() == Errno.EINTR)
+        while ((n = Libc.read(ReadFd, buffer, ReadSize)) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
 
@@ -79,10 +107,10 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
         return false;
     }
 
-    /// <summary>At shutdown: writes what the pipe still holds, up to a limit in case a writer lives on.</summary>
+    /// <summary>At exit: passes on what the pipe still holds, up to a limit in case a writer lives on.</summary>
     public void DrainRemaining(int maxBytes)
     {
-        for (int read = 0; read < maxBytes; read += 16384)
+        for (int read = 0; read < maxBytes && !_channel.IsBackedUp; read += ReadSize)
         {
             if (!ReadOnce() || !HasData())
                 return;
@@ -92,16 +120,34 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     private bool HasData()
     {
         int queued;
-        return Libc.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
+        return ReadFd >= 0 && Libc.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
     }
 
-    void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => Log.WriteAll(_target, chunk);
+    private void Pause()
+    {
+        if (_paused || _loop is null)
+            return;
+        _paused = true;
+        _loop.Change(ReadFd, 0);
+    }
+
+    private void Resume()
+    {
+        if (!_paused || ReadFd < 0)
+            return;
+        _paused = false;
+        _loop!.Change(ReadFd, Libc.EPOLLIN);
+    }
+
+    void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => _channel.Write(chunk, droppable: false);
 
     public void Dispose()
     {
         CloseWriteEnd();
         if (ReadFd >= 0)
         {
+            _loop?.Unwatch(ReadFd);
+            _channel.StopResuming(_resume);
             _tagger.Flush();
             Libc.close(ReadFd);
             ReadFd = -1;

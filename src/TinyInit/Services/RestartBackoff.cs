@@ -1,5 +1,5 @@
 using System;
-using TinyInit.Supervision;
+using TinyInit.Reaping;
 
 namespace TinyInit.Services;
 
@@ -72,6 +72,17 @@ internal sealed class RestartBackoff
             return TimeSpan.Zero;
         }
 
+        return NextDelayAfterFailedStart();
+    }
+
+    /// <summary>
+    /// Records that the service could not even be started (no /bin/sh, EAGAIN from a pids limit):
+    /// always a quick death, whatever the threshold, so a start that keeps failing is retried
+    /// after a growing delay, never at once (at threshold 0 that was an endless recursion).
+    /// </summary>
+    /// <returns>The current delay, at least <see cref="MinRestartDelay"/>.</returns>
+    public TimeSpan NextDelayAfterFailedStart()
+    {
         TimeSpan delay = CurrentDelay;
         // In ticks as a double: the product may exceed TimeSpan's range before the cap applies.
         double grown = CurrentDelay.Ticks * Factor;

@@ -1,6 +1,7 @@
 using System;
 using TinyInit.Spawning;
-using TinyInit.Supervision;
+using TinyInit.Children;
+using TinyInit.Loop;
 
 namespace TinyInit.Services;
 

@@ -1,11 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using TinyInit.Children;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
+using TinyInit.Events;
 using TinyInit.Interop;
+using TinyInit.Loop;
+using TinyInit.Output;
+using TinyInit.Reaping;
 using TinyInit.Spawning;
-using TinyInit.Supervision;
 
 namespace TinyInit.Services;
 
@@ -20,24 +24,35 @@ namespace TinyInit.Services;
 /// restarts them one at a time, as procmon's restartAll does.
 ///
 /// Constraints: it runs on the event loop's thread and never blocks; all its waiting is deadlines
-/// (<see cref="NextDeadline"/>) that the loop sleeps until. Exits reach it from the one reaper.
+/// (<see cref="NextDeadline"/>) that the loop sleeps until. Exits reach it from the one reaper. A
+/// restart is never a recursive call: a service that cannot even be spawned is always retried
+/// after its backoff delay, and one that is due at once is started in the next turn.
 /// </summary>
-internal sealed class ServiceSupervisor : IDisposable
+internal sealed class ServiceSupervisor : ITurnWork, IDisposable
 {
-
     private readonly Settings _settings;
-    private readonly IServiceHost _host;
+    private readonly SpawnRequest _template;
+    private readonly EventLoop _loop;
+    private readonly EventPublisher _events;
+    private OutputChannel? _stdout;
+    private OutputChannel? _stderr;
     private readonly List<ServiceRuntime> _services = [];
     private readonly Dictionary<int, ServiceRuntime> _byPid = [];
-    private readonly Dictionary<int, OutputPipe> _pipes = [];
+    private readonly List<OutputPipe> _pipes = [];
     private readonly Queue<ServiceRuntime> _restartQueue = new();
     private ServiceRuntime? _restarting;
     private bool _stopping;
 
-    public ServiceSupervisor(Settings settings, IServiceHost host)
+    /// <param name="settings">The services and their restart and stop settings.</param>
+    /// <param name="template">How tinyinit starts children: its original signal state and environment.</param>
+    /// <param name="loop">Where the tagged-output pipes are watched.</param>
+    /// <param name="events">Where spawns and restarts are published.</param>
+    public ServiceSupervisor(Settings settings, SpawnRequest template, EventLoop loop, EventPublisher events)
     {
         _settings = settings;
-        _host = host;
+        _template = template;
+        _loop = loop;
+        _events = events;
         foreach (ServiceDefinition definition in settings.Services.Services)
         {
             var backoff = new RestartBackoff(settings.RestartThreshold, settings.MinRestartDelay, settings.MaxRestartDelay, RestartBackoff.DefaultFactor);
@@ -58,6 +73,15 @@ internal sealed class ServiceSupervisor : IDisposable
                 next = Math.Min(next, Math.Min(service.RestartAt, service.KillAt));
             return next;
         }
+    }
+
+    public bool HasPendingWork => false;
+
+    /// <summary>--tag-output: the services' stdout and stderr go through pipes, tagged, to these.</summary>
+    public void TagOutputTo(OutputChannel stdout, OutputChannel stderr)
+    {
+        _stdout = stdout;
+        _stderr = stderr;
     }
 
     public void StartAll()
@@ -104,7 +128,7 @@ internal sealed class ServiceSupervisor : IDisposable
     }
 
     /// <summary>Starts the services whose restart delay is over; SIGKILLs those past their kill timeout.</summary>
-    public void OnDeadlines(long now)
+    public void OnTurn(long now)
     {
         foreach (ServiceRuntime service in _services)
         {
@@ -139,10 +163,10 @@ internal sealed class ServiceSupervisor : IDisposable
         }
     }
 
-    /// <summary>Writes the tagged output the stopped services left in their pipes.</summary>
-    public void FlushOutput()
+    /// <summary>Passes on the tagged output the stopped services left in their pipes.</summary>
+    public void DrainOutput()
     {
-        foreach (OutputPipe pipe in _pipes.Values)
+        foreach (OutputPipe pipe in _pipes)
             pipe.DrainRemaining(1 << 20);
     }
 
@@ -176,13 +200,9 @@ internal sealed class ServiceSupervisor : IDisposable
             service.Child?.Signal(sig, wholeGroup: true);
     }
 
-    /// <summary>A tagged-output pipe is readable (or at EOF).</summary>
-    public void OnReadable(int fd)
+    private void OnPipeClosed(OutputPipe pipe)
     {
-        if (!_pipes.TryGetValue(fd, out OutputPipe? pipe) || pipe.ReadOnce())
-            return;
-        _host.Unwatch(fd);
-        _pipes.Remove(fd);
+        _pipes.Remove(pipe);
         pipe.Dispose();
     }
 
@@ -225,11 +245,14 @@ internal sealed class ServiceSupervisor : IDisposable
 
         TimeSpan delay = service.Backoff.NextDelay(ranFor);
         Log.Warn($"service '{service.Name}' {how}; restarting {(delay > TimeSpan.Zero ? "in " + Durations.Format(delay) : "now")}");
-        _host.OnServiceRestartScheduled(service.Name, delay);
-        if (delay > TimeSpan.Zero)
-            service.RestartAt = Deadline.In(delay);
-        else
-            Start(service);
+        RestartIn(service, delay);
+    }
+
+    /// <summary>Arms the restart; the loop starts it when the delay is over (at once: in the next turn).</summary>
+    private void RestartIn(ServiceRuntime service, TimeSpan delay)
+    {
+        _events.Publish(new InitEvent(InitEventKind.Restart, EventPublisher.Now(), Name: service.Name, Role: ChildRole.Service, Signal: (long)delay.TotalMilliseconds));
+        service.RestartAt = delay > TimeSpan.Zero ? Deadline.In(delay) : Deadline.Now;
     }
 
     private void Start(ServiceRuntime service)
@@ -238,14 +261,14 @@ internal sealed class ServiceSupervisor : IDisposable
         OutputPipe? stdout = null, stderr = null;
         if (_settings.TagOutput)
         {
-            stdout = OpenPipe(service, 1);
-            stderr = OpenPipe(service, 2);
+            stdout = OpenPipe(service, _stdout);
+            stderr = OpenPipe(service, _stderr);
         }
 
         SpawnRequest request;
         unsafe
         {
-            request = _host.SpawnTemplate with
+            request = _template with
             {
                 Argv = service.Argv.Pointer,
                 NewProcessGroup = true,
@@ -260,8 +283,10 @@ internal sealed class ServiceSupervisor : IDisposable
         stderr?.CloseWriteEnd();
         if (error != 0)
         {
-            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}");
-            ScheduleRestart(service, TimeSpan.Zero, "could not start", new ExitStatus((int)ExitCodes.CannotExecute, 0, false));
+            // Never a restart "now": that retried at once, recursively, until the stack overflowed.
+            TimeSpan delay = service.Backoff.NextDelayAfterFailedStart();
+            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}; trying again in {Durations.Format(delay)}");
+            RestartIn(service, delay);
             return;
         }
 
@@ -269,26 +294,28 @@ internal sealed class ServiceSupervisor : IDisposable
         service.StartedAt = Stopwatch.GetTimestamp();
         _byPid[pid] = service;
         Log.Info($"service '{service.Name}' started as pid {pid}");
-        _host.OnServiceStarted(service.Name, pid);
+        _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, service.Name, ChildRole.Service));
     }
 
-    private OutputPipe? OpenPipe(ServiceRuntime service, int target)
+    private OutputPipe? OpenPipe(ServiceRuntime service, OutputChannel? channel)
     {
-        OutputPipe? pipe = OutputPipe.Open(service.Name, target, out Errno error);
+        if (channel is null)
+            return null;
+        OutputPipe? pipe = OutputPipe.Open(service.Name, channel, out Errno error);
         if (pipe is null)
         {
             Log.Error($"service '{service.Name}': pipe: {Errors.Describe(error)}; its output is not tagged");
             return null;
         }
 
-        _pipes[pipe.ReadFd] = pipe;
-        _host.Watch(pipe.ReadFd);
+        _pipes.Add(pipe);
+        pipe.Attach(_loop, OnPipeClosed);
         return pipe;
     }
 
     public void Dispose()
     {
-        foreach (OutputPipe pipe in _pipes.Values)
+        foreach (OutputPipe pipe in _pipes)
             pipe.Dispose();
         _pipes.Clear();
         foreach (ServiceRuntime service in _services)

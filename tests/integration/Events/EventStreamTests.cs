@@ -10,6 +10,9 @@ public sealed class EventStreamTests(ITestOutputHelper output)
 {
     private const int Orphans = 5000;
 
+    /// <summary>A cap, not a timing: 10,000 sequential forks take seconds on a busy 2-core machine.</summary>
+    private static readonly TimeSpan MakingOrphans = TimeSpan.FromSeconds(60);
+
     [Theory]
     [InlineData(InitMode.Pid1)]
     [InlineData(InitMode.Subreaper)]
@@ -19,7 +22,7 @@ public sealed class EventStreamTests(ITestOutputHelper output)
         try
         {
             using var run = InitRun.Start(output, mode, ["--events", file, "--", .. InitRun.Probe("orphans", Orphans.ToString())]);
-            run.WaitForLine($"orphaned {Orphans}");
+            run.WaitForLine($"orphaned {Orphans}", MakingOrphans);
             run.CloseStdin();
             Assert.Equal(0, run.WaitForExit());
 
@@ -55,7 +58,7 @@ public sealed class EventStreamTests(ITestOutputHelper output)
             // fd 3 of tinyinit is the FIFO's write end; nothing reads it until tinyinit has exited.
             string[] wrapper = ["sh", "-c", $"exec \"$0\" \"$@\" 3>'{fifo}'"];
             using var run = InitRun.StartWrapped(output, mode, wrapper, ["-w", "--events", "fd:3", "--", .. InitRun.Probe("orphans", Orphans.ToString())]);
-            run.WaitForLine($"orphaned {Orphans}");
+            run.WaitForLine($"orphaned {Orphans}", MakingOrphans);
             run.WaitUntil(() => run.Stderr.Split('\n').Count(l => l.Contains("WARN reaped zombie", StringComparison.Ordinal)) == Orphans, "every orphan reaped");
             run.CloseStdin();
             Assert.Equal(0, run.WaitForExit());

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using TinyInit.Services;
-using TinyInit.Supervision;
+using TinyInit.Reaping;
 
 namespace TinyInit.UnitTests.Services;
 

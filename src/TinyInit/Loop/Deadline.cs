@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 
-namespace TinyInit.Supervision;
+namespace TinyInit.Loop;
 
 /// <summary>
 /// Deadlines as Stopwatch timestamps (CLOCK_MONOTONIC), the only kind of waiting the event loop

@@ -1,6 +1,6 @@
 using TinyInit.Interop;
 
-namespace TinyInit.Supervision;
+namespace TinyInit.Reaping;
 
 /// <summary>How a process ended: an exit code, or the signal that killed it.</summary>
 /// <param name="Code">The exit code when it exited, else 0.</param>

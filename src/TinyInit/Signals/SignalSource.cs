@@ -1,16 +1,18 @@
 using System;
 using TinyInit.Interop;
 
-namespace TinyInit.Supervision;
+namespace TinyInit.Signals;
 
 /// <summary>
 /// The signalfd(2) through which tinyinit receives every signal it handles. The signals were
 /// blocked in every thread by Native/startup.c before the runtime started, so none of them is
-/// ever delivered any other way, and none is lost.
+/// ever delivered any other way, and none is lost (docs/design.md, "The signal mask").
 /// </summary>
 internal sealed unsafe class SignalSource : IDisposable
 {
-    private const int BatchSize = 32;
+    /// <summary>Signals read per turn of the loop: a storm costs one batch per turn, never the whole turn.</summary>
+    public const int BatchSize = 32;
+
     private readonly Libc.signalfd_siginfo[] _batch = new Libc.signalfd_siginfo[BatchSize];
 
     private SignalSource(int fd) => Fd = fd;
@@ -25,29 +27,20 @@ internal sealed unsafe class SignalSource : IDisposable
         return fd < 0 ? null : new SignalSource(fd);
     }
 
-    /// <summary>Whether the last batch filled the buffer, so that more signals may be waiting.</summary>
-    public bool LastBatchWasFull { get; private set; }
-
-    /// <summary>Reads the pending signals, a batch at a time; an empty span when none is left.</summary>
+    /// <summary>
+    /// Reads one batch of pending signals; an empty span when none is pending. One read per turn:
+    /// the signalfd is level-triggered in epoll, so what is still pending wakes the next turn.
+    /// </summary>
     public ReadOnlySpan<Libc.signalfd_siginfo> ReadBatch()
     {
         fixed (Libc.signalfd_siginfo* buffer = _batch)
         {
-            while (true)
+            nint n;
+            while ((n = Libc.read(Fd, buffer, (nuint)(BatchSize * sizeof(Libc.signalfd_siginfo)))) < 0 && Errors.Last() == Errno.EINTR)
             {
-                nint n = Libc.read(Fd, buffer, (nuint)(BatchSize * sizeof(Libc.signalfd_siginfo)));
-                if (n > 0)
-                {
-                    int count = (int)n / sizeof(Libc.signalfd_siginfo);
-                    LastBatchWasFull = count == BatchSize;
-                    return _batch.AsSpan(0, count);
-                }
-
-                LastBatchWasFull = false;
-                if (n < 0 && Errors.Last() == Errno.EINTR)
-                    continue;
-                return [];
             }
+
+            return n > 0 ? _batch.AsSpan(0, (int)n / sizeof(Libc.signalfd_siginfo)) : [];
         }
     }
 

@@ -1,0 +1,275 @@
+using System;
+using TinyInit.Children;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
+using TinyInit.Events;
+using TinyInit.Interop;
+using TinyInit.Loop;
+using TinyInit.Output;
+using TinyInit.Reaping;
+using TinyInit.Services;
+using TinyInit.Signals;
+using TinyInit.Spawning;
+
+namespace TinyInit.Supervision;
+
+/// <summary>
+/// Overview: tinyinit from setup to exit, as a table of contents (docs/design.md, "Layout"): set
+/// up what can still fail with one line and 125, spawn the main child, start the services, turn
+/// the loop until the main child has exited (or, services only, a terminating signal came), stop
+/// what is left (<see cref="Stopping"/>), write the last lines, and return the main child's code.
+///
+/// Each part owns its fds and deadlines and is given its turn by the <see cref="EventLoop"/>:
+/// signals are routed as they are read, then the exits are dispatched, then the main child's and
+/// the services' deadlines, and the event stream is written last. After the main child is spawned
+/// nothing may end tinyinit early (as PID 1 its death takes the whole container with it): every
+/// step from there on is guarded, logs what went wrong and carries on, as catatonit does.
+/// </summary>
+internal sealed unsafe class Init : IDisposable
+{
+    /// <summary>How long the last lines (event stream, stdout, stderr) may wait for their readers at exit.</summary>
+    private static readonly TimeSpan FinalWriteLimit = TimeSpan.FromSeconds(1);
+
+    private readonly Settings _settings;
+    private readonly Libc.tinyinit_startup _startup;
+    private readonly int _selfPid = Libc.getpid();
+    private readonly EventPublisher _events = new();
+    private readonly SignalRouter _router;
+    private readonly SpawnRequest _template;
+    private readonly MainChild? _main;
+    private EventLoop? _loop;
+    private SignalSource? _signals;
+    private EventStream? _stream;
+    private OutputChannel? _stdout;
+    private OutputChannel? _stderr;
+    private ServiceSupervisor? _services;
+    private ExitDispatch? _exits;
+    private bool _stopRequested;
+
+    public Init(Settings settings, in Libc.tinyinit_startup startup)
+    {
+        _settings = settings;
+        _startup = startup;
+        _router = new SignalRouter(settings.Rewrites, settings.RestartSignal, settings.Services.Count > 0);
+        _template = new SpawnRequest
+        {
+            Envp = startup.envp,
+            SignalMask = startup.original_mask,
+            IgnoredSignals = startup.original_ignored,
+            ForegroundTerminalFd = -1,
+            StdoutFd = -1,
+            StderrFd = -1,
+        };
+        if (settings.HasCommand)
+            _main = new MainChild(settings.Command[0], settings.ProcessGroup, settings.Timeout, settings.KillAfter, settings.Grace, _events);
+    }
+
+    /// <summary>Whether the loop has done its work: the main child exited, or (services only) a terminating signal came.</summary>
+    private bool Finished => _main is not null ? _main.HasExited : _stopRequested;
+
+    /// <summary>Runs the command to its end.</summary>
+    /// <returns>tinyinit's exit code.</returns>
+    public int Run()
+    {
+        int setupError = SetUp();
+        if (setupError != 0)
+            return setupError;
+        if (_main is not null)
+        {
+            int spawnError = _main.Spawn(_template, _startup.argv + _settings.CommandIndex);
+            if (spawnError != 0)
+                return spawnError;
+        }
+
+        // From here on, nothing ends tinyinit before the main child's code is known.
+        Guard(StartParts);
+        while (!Finished)
+            _loop!.RunOnce();
+
+        int code = FinalExitCode(_main?.ExitCode ?? 0);
+        Guard(() => new Stopping(_settings, _selfPid, _loop!, _exits!, _services).Run());
+        Guard(() => WriteLastLines(code));
+        return code;
+    }
+
+    /// <summary>Everything that can still fail with one line and exit 125, before any child exists.</summary>
+    private int SetUp()
+    {
+        ProcFs.Check();
+        _signals = SignalSource.Open(_startup.handled, out Errno error);
+        if (_signals is null)
+            return SetupFailure("signalfd", error);
+        _loop = EventLoop.Create(out error);
+        if (_loop is null)
+            return SetupFailure("epoll_create1", error);
+        error = _loop.Watch(_signals.Fd, Libc.EPOLLIN, _ => OnSignals());
+        if (error != 0)
+            return SetupFailure("epoll_ctl", error);
+
+        if (_settings.EventsTarget is string target)
+        {
+            _stream = EventStream.Open(target, _events.Fanout, out string? streamError);
+            if (_stream is null)
+            {
+                Log.Error(streamError!);
+                return (int)ExitCodes.UsageOrSetupError;
+            }
+        }
+
+        if (_settings.Services.Count > 0)
+            _services = new ServiceSupervisor(_settings, _template, _loop, _events);
+        _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap) { Due = true };
+
+        RegisterAsReaper();
+        if (_settings.ParentDeathSignal != 0)
+        {
+            int parent = Libc.getppid();
+            if (Libc.prctl(Libc.PR_SET_PDEATHSIG, (nuint)_settings.ParentDeathSignal, 0, 0, 0) < 0)
+                return SetupFailure("prctl(PR_SET_PDEATHSIG)", Errors.Last());
+
+            // The parent may have died before prctl took effect: then nobody will send the signal.
+            if (Libc.getppid() != parent)
+                Libc.kill(_selfPid, _settings.ParentDeathSignal);
+        }
+
+        return 0;
+    }
+
+    /// <summary>What can wait until the main child runs: non-blocking output, the services, the turn order.</summary>
+    private void StartParts()
+    {
+        _stderr = OutputChannel.Open(2, "stderr");
+        _stderr.Attach(_loop!);
+        Log.Stderr = _stderr;
+        if (_settings.TagOutput && _services is not null)
+        {
+            _stdout = OutputChannel.Open(1, "stdout");
+            _stdout.Attach(_loop!);
+            _services.TagOutputTo(_stdout, _stderr);
+        }
+
+        // Exits first, so a deadline never acts on a child that has already exited in this turn.
+        _loop!.AddWork(_exits!);
+        if (_main is not null)
+            _loop.AddWork(_main);
+        if (_services is not null)
+            _loop.AddWork(_services);
+        if (_stream is not null)
+        {
+            _stream.Attach(_loop);
+            _loop.AddWork(_stream);
+        }
+
+        _services?.StartAll();
+    }
+
+    private void RegisterAsReaper()
+    {
+        if (_settings.Subreaper)
+        {
+            if (Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+                Log.Warn($"could not register as child subreaper: {Errors.Describe(Errors.Last())}; orphans will not be reaped");
+            else
+                Log.Debug("registered as child subreaper");
+        }
+        else if (_selfPid != 1)
+        {
+            Log.Warn("not running as PID 1 and not a subreaper (-s): orphaned descendants will not be reaped by tinyinit");
+        }
+    }
+
+    /// <summary>One batch of signals per turn (a storm never holds the loop), each routed by the <see cref="SignalRouter"/>.</summary>
+    private void OnSignals()
+    {
+        foreach (ref readonly Libc.signalfd_siginfo info in _signals!.ReadBatch())
+        {
+            int sig = (int)info.ssi_signo;
+            SignalDecision decision = _router.Route(sig, info.ssi_pid == _selfPid, _main is not null, _main?.HasExited ?? false);
+            switch (decision.Action)
+            {
+                case SignalAction.Reap:
+                    if (_exits is not null)
+                        _exits.Due = true;
+                    break;
+                case SignalAction.Ignore:
+                    Log.Debug($"{SignalNames.Name(sig)} received: not forwarded (tinyinit's own, or the main child has exited)");
+                    break;
+                case SignalAction.RestartServices:
+                    _services?.RestartAll();
+                    break;
+                case SignalAction.ForwardToMain:
+                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), _main!.Child!.Pid, Signal: sig, Forwarded: decision.Forward));
+                    if (decision.Forward == 0)
+                        Log.Debug($"{SignalNames.Name(sig)} dropped (--rewrite)");
+                    else
+                        _main.Forward(decision.Forward, decision.ArmsKillAfter);
+                    break;
+                case SignalAction.Stop:
+                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), Signal: sig, Forwarded: 0));
+                    Log.Info($"{SignalNames.Name(sig)} received: stopping the services");
+                    _stopRequested = true;
+                    _services?.StopRestarting();
+                    break;
+                case SignalAction.ForwardToServices:
+                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), Signal: sig, Forwarded: decision.Forward));
+                    if (decision.Forward != 0)
+                        _services?.ForwardToAll(decision.Forward);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The tagged output left in the pipes, the terminal, the shutdown line, then what stdout and stderr still hold.</summary>
+    private void WriteLastLines(int code)
+    {
+        long deadline = Deadline.In(FinalWriteLimit);
+        _services?.DrainOutput();
+        _main?.GiveBackTerminal();
+        _stream?.WriteShutdown(code, EventPublisher.Now(), deadline);
+        _events.Fanout.Complete();
+        _stdout?.FlushBefore(deadline);
+        Log.Stderr = null;
+        _stderr?.FlushBefore(deadline);
+    }
+
+    private int FinalExitCode(int code)
+    {
+        if (_settings.RemappedExitCodes.Contains(code))
+        {
+            Log.Debug($"exit code {code} remapped to 0");
+            return 0;
+        }
+
+        return code;
+    }
+
+    /// <summary>Runs one step after the spawn: an exception is logged and tinyinit carries on.</summary>
+    private static void Guard(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            Log.Error($"internal error, carrying on: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    private static int SetupFailure(string call, Errno error)
+    {
+        Log.Error($"{call}: {Errors.Describe(error)}");
+        return (int)ExitCodes.UsageOrSetupError;
+    }
+
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _services?.Dispose();
+        _main?.Dispose();
+        _signals?.Dispose();
+        _stdout?.Dispose();
+        _stderr?.Dispose();
+        _loop?.Dispose();
+    }
+}
