@@ -111,25 +111,31 @@ internal sealed class EventStream : ITurnWork, IDisposable
     /// <summary>Writes what is left, then the shutdown line, waiting for room until <paramref name="deadline"/> at most.</summary>
     public void WriteShutdown(int exitCode, long nowNanoseconds, long deadline)
     {
-        // A pipe that polls writable may still have no room by the half-page rule: never wait on it.
-        while (!Flush(atExit: true) && _target.Kind != OutputKind.Pipe && _target.WaitForRoom(deadline))
+        // A pipe or socket that polls writable may still have no room by the rule above: never wait on one.
+        while (!Flush(atExit: true) && _target.Kind is not (OutputKind.Pipe or OutputKind.Socket) && _target.WaitForRoom(deadline))
         {
         }
 
         _fanout.Unsubscribe(_subscription);
         while (_subscription.TryRead(out _))
             _droppedHere++;
+
+        // Lines the reader did not take in time are not in the stream (one may be there in part).
+        bool stuck = !Pending.IsEmpty;
+        _droppedHere += Pending.Count((byte)'\n');
         long dropped = _subscription.Dropped + _droppedHere;
-        if (!_broken && Pending.IsEmpty)
+        if (!_broken && !stuck)
         {
             Serialize(new EventRecord { Event = "shutdown", TimeNs = nowNanoseconds, ExitCode = exitCode, Dropped = dropped });
             Append(_line.WrittenSpan);
             while (!WritePending() && _target.WaitForRoom(deadline))
             {
             }
+
+            stuck = !Pending.IsEmpty;
         }
 
-        if (!Pending.IsEmpty)
+        if (stuck)
             Log.Warn("event stream: its reader did not take the shutdown line in time");
         if (dropped > 0)
             Log.Warn($"event stream: {dropped} events dropped because its reader did not keep up");
@@ -172,17 +178,26 @@ internal sealed class EventStream : ITurnWork, IDisposable
         return lines > 0;
     }
 
-    /// <summary>Bytes the target should take now: a pipe up to half full (see the overview); anything else takes what it takes.</summary>
-    private unsafe int Room(bool atExit)
+    /// <summary>
+    /// Bytes the target should take now. A pipe up to half full less a page, a socket up to half its
+    /// send buffer (see the overview): the rest is kept for the shutdown line, so it arrives even
+    /// when nobody reads until the end. At exit, all but that room. Anything else takes what it takes.
+    /// </summary>
+    private int Room(bool atExit)
     {
-        if (_target.Kind != OutputKind.Pipe)
+        int capacity = _target.Kind switch
+        {
+            OutputKind.Pipe => _target.PipeCapacity,
+            OutputKind.Socket => _target.SendBufferSize,
+            _ => 0,
+        };
+        if (capacity <= 0)
             return int.MaxValue;
-        int queued;
-        if (Libc.ioctl(_target.Fd, Libc.FIONREAD, &queued) < 0)
-            return 0;
-
-        // At exit nothing comes after the shutdown line: fill all but the page it needs.
-        int usable = atExit ? _target.PipeCapacity - PageSize : _target.PipeCapacity / 2 - PageSize;
+        int queued = _target.Unread();
+        if (queued < 0)
+            return int.MaxValue;
+        int reserve = _target.Kind == OutputKind.Pipe ? PageSize : capacity / 8;
+        int usable = atExit ? capacity - reserve : capacity / 2 - reserve;
         return queued == 0 ? Math.Max(BatchLimit, usable) : Math.Max(0, usable - queued);
     }
 

@@ -7,7 +7,10 @@ internal static unsafe partial class Libc
 {
     public const int O_NOCTTY = 0x100;
 
-    public const int SOL_SOCKET = 1, SO_TYPE = 3;
+    public const int SOL_SOCKET = 1, SO_TYPE = 3, SO_SNDBUF = 7;
+
+    /// <summary>socket(7) ioctl: bytes (for AF_UNIX, buffer memory) not yet taken by the peer.</summary>
+    public const uint SIOCOUTQ = 0x5411;
     public const int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
 
     public const short POLLOUT = 0x4;

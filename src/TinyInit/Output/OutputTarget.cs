@@ -34,6 +34,11 @@ internal sealed unsafe class OutputTarget : IDisposable
         _ownsFd = ownsFd;
         _pollBeforeWrite = pollBeforeWrite;
         PipeCapacity = kind == OutputKind.Pipe ? Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) : 0;
+        if (kind == OutputKind.Socket)
+        {
+            int size = 0, length = sizeof(int);
+            SendBufferSize = Libc.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, &size, &length) == 0 ? size : 0;
+        }
     }
 
     public int Fd { get; }
@@ -48,6 +53,18 @@ internal sealed unsafe class OutputTarget : IDisposable
 
     /// <summary>F_GETPIPE_SZ for a pipe or FIFO, else 0.</summary>
     public int PipeCapacity { get; }
+
+    /// <summary>SO_SNDBUF for a socket (the kernel's own accounting, overhead included), else 0.</summary>
+    public int SendBufferSize { get; }
+
+    /// <summary>What the fd holds that its reader has not taken: FIONREAD for a pipe, SIOCOUTQ for a socket (in SO_SNDBUF's units).</summary>
+    /// <returns>Bytes, or -1 when it cannot tell.</returns>
+    public int Unread()
+    {
+        int queued;
+        uint request = Kind == OutputKind.Socket ? Libc.SIOCOUTQ : Libc.FIONREAD;
+        return Libc.ioctl(Fd, request, &queued) == 0 ? queued : -1;
+    }
 
     /// <summary>
     /// Wraps an inherited fd. With <paramref name="takeOver"/> the fd becomes tinyinit's own
