@@ -31,6 +31,7 @@ internal sealed class Stopping
     private readonly bool _cleanUp;
     private readonly ShutdownSequence _sequence;
     private bool _killAnnounced;
+    private bool _leftoversAbandoned;
 
     public Stopping(Settings settings, int selfPid, EventLoop loop, ExitDispatch exits, ServiceSupervisor? services)
     {
@@ -44,7 +45,7 @@ internal sealed class Stopping
     }
 
     /// <summary>Whether shutdown still has something to wait for.</summary>
-    private bool Remaining => !(_services?.AllStopped ?? true) || (_cleanUp && _exits.HasChildren);
+    private bool Remaining => !(_services?.AllStopped ?? true) || (_cleanUp && !_leftoversAbandoned && _exits.HasChildren);
 
     /// <summary>Whether leftovers other than tinyinit's known children can be found and signalled.</summary>
     private bool CanReachLeftovers => _selfPid == 1 || ProcFs.IsOurs;
@@ -80,7 +81,14 @@ internal sealed class Stopping
                 Log.Info($"sending SIGTERM to the remaining processes, {Durations.Format(_settings.Grace)} grace");
                 return SignalLeftovers(Libc.SIGTERM);
             case ShutdownStep.KillAll:
-                if (_sequence.GraceRanOut && !_killAnnounced)
+                if (_cleanUp && !CanReachLeftovers && !_leftoversAbandoned && _exits.HasChildren)
+                {
+                    // SIGKILL cannot reach them either: waiting longer would only delay the exit.
+                    _leftoversAbandoned = true;
+                    Log.Warn("the remaining processes cannot be signalled without this namespace's /proc: exiting without them");
+                }
+
+                if (_sequence.GraceRanOut && !_killAnnounced && Remaining)
                     Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: sending SIGKILL to the remaining processes");
                 _killAnnounced = true;
                 _services?.KillAll();
