@@ -94,7 +94,9 @@ internal sealed unsafe class EventStream : IDisposable
             fd = Libc.open(target, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0x1A4);
             if (fd < 0)
             {
-                error = $"--events '{target}': {Errors.Describe(Errors.Last())}";
+                // open(2): ENXIO for O_WRONLY|O_NONBLOCK on a FIFO that no process has open for reading.
+                Errno openError = Errors.Last();
+                error = $"--events '{target}': {(openError == Errno.ENXIO ? "no process has the FIFO open for reading (start the reader first), or it is a socket" : Errors.Describe(openError))}";
                 return null;
             }
         }

@@ -101,6 +101,16 @@ public sealed class HostileCommandLineTests(ITestOutputHelper output)
         Assert.Contains("INFO spawned 'true'", run.Stderr);
     }
 
+    [Fact]
+    public void TheEnvironmentVerbosityHoldsWhenOtherFlagsAreGiven()
+    {
+        // Any flag used to reset it: -v's absent value counted as "-v given zero times".
+        var env = new Dictionary<string, string?> { ["TINYINIT_VERBOSITY"] = "1" };
+        using var run = InitRun.Start(output, InitMode.Subreaper, env, "-w", "--", "true");
+        Assert.Equal(0, run.WaitForExit());
+        Assert.Contains("INFO spawned 'true'", run.Stderr);
+    }
+
     [Theory]
     [InlineData(new[] { "--grace", "99999999h", "--", "true" }, "--grace '99999999h' is longer than 365 days")]
     [InlineData(new[] { "--timeout", "1e400", "--", "true" }, "--timeout '1e400' is not a duration")]
