@@ -1,12 +1,13 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Text;
-using System.CommandLine.Help;
-using TinyInit.Interop;
 using TinyInit.Diagnostics;
+using TinyInit.Interop;
 using TinyInit.Services;
 
 namespace TinyInit.Cli;
@@ -60,11 +61,11 @@ internal static class CommandLine
     }
 
     /// <summary>The arguments from the raw argv that Native/startup.c recorded, every byte kept (Main's are decoded lossily).</summary>
-    public static unsafe string[] Arguments(in Interop.Libc.tinyinit_startup startup)
+    public static unsafe string[] Arguments(in Libc.tinyinit_startup startup)
     {
         string[] args = new string[Math.Max(0, startup.argc - 1)];
         for (int i = 0; i < args.Length; i++)
-            args[i] = LosslessUtf8.Decode(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(startup.argv[i + 1]));
+            args[i] = LosslessUtf8.Decode(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(startup.argv[i + 1]));
         return args;
     }
 
@@ -85,11 +86,11 @@ internal static class CommandLine
     /// </summary>
     private static string? ForwardableSignalError(Settings settings, ulong handledSignals)
     {
-        ulong usable = handledSignals & ~(1UL << (Interop.Libc.SIGCHLD - 1));
+        ulong usable = handledSignals & ~(1UL << (Libc.SIGCHLD - 1));
         bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
 
         // -p KILL is tini's own example: tinyinit then dies with its parent, no forwarding, no cleanup.
-        if (settings.ParentDeathSignal is not 0 and not Interop.Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
+        if (settings.ParentDeathSignal is not 0 and not Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
             return $"-p {SignalNames.Name(settings.ParentDeathSignal)}: tinyinit cannot act on that signal (see 'Signals' in the README)";
         if (settings.Services.Count > 0 && !Usable(settings.RestartSignal))
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: tinyinit cannot act on that signal";
@@ -97,7 +98,7 @@ internal static class CommandLine
         // TERM, INT and QUIT stop tinyinit (docker stop, Ctrl-C, Ctrl-\): as the restart signal they
         // would restart the services instead, and the main child would never get them. HUP stops
         // tinyinit only when it is not the restart signal (README, Services).
-        if (settings.RestartSignal is Interop.Libc.SIGTERM or Interop.Libc.SIGINT or Interop.Libc.SIGQUIT)
+        if (settings.RestartSignal is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT)
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: it stops tinyinit, so it cannot restart the services (the default is HUP)";
         foreach (int from in settings.Rewrites.Keys)
         {
@@ -246,8 +247,7 @@ internal static class CommandLine
             ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
             ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
             ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
-        foreach (string rewrite in (Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            error ??= SignalRewrites.TryAdd(rewrite, settings.Rewrites);
+        error ??= SignalRewrites.TryAddList(Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "", settings.Rewrites);
         return error is null;
     }
 

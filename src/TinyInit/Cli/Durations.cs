@@ -20,23 +20,34 @@ internal static class Durations
     {
         duration = default;
         string value = text.Trim();
-        (string number, double unitSeconds) = value switch
+        (string number, long unitTicks) = value switch
         {
-            _ when value.EndsWith("ms", StringComparison.Ordinal) => (value[..^2], 0.001),
-            _ when value.EndsWith('s') => (value[..^1], 1.0),
-            _ when value.EndsWith('m') => (value[..^1], 60.0),
-            _ when value.EndsWith('h') => (value[..^1], 3600.0),
-            _ => (value, 1.0),
+            _ when value.EndsWith("ms", StringComparison.Ordinal) => (value[..^2], TimeSpan.TicksPerMillisecond),
+            _ when value.EndsWith('s') => (value[..^1], TimeSpan.TicksPerSecond),
+            _ when value.EndsWith('m') => (value[..^1], TimeSpan.TicksPerMinute),
+            _ when value.EndsWith('h') => (value[..^1], TimeSpan.TicksPerHour),
+            _ => (value, TimeSpan.TicksPerSecond),
         };
-        if (number.Length == 0 || !char.IsAsciiDigit(number[0])
-            || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount))
-            return $"{what} {EchoText.Quote(text)} is not a duration (try 500ms, 3s, 2m or a number of seconds)";
 
-        double seconds = amount * unitSeconds;
-        if (seconds > Longest.TotalSeconds)
-            return $"{what} {EchoText.Quote(text)} is longer than {Longest.TotalDays:0} days, the longest duration tinyinit takes";
-        duration = TimeSpan.FromSeconds(seconds);
+        // decimal, not double: "3.3s" is exactly 33,000,000 ticks, and what Format writes parses back exactly.
+        // Its only failure on digits with one optional point is overflow, which is too long anyway.
+        if (!IsDecimalNumber(number))
+            return $"{what} {EchoText.Quote(text)} is not a duration (try 500ms, 3s, 2m or a number of seconds)";
+        if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount)
+            || amount > (decimal)Longest.Ticks / unitTicks)
+            return $"{what} {EchoText.Quote(text)} is longer than {Longest.Days} days, the longest duration tinyinit takes";
+        duration = TimeSpan.FromTicks((long)Math.Round(amount * unitTicks));
         return null;
+    }
+
+    /// <summary>Digits with at most one '.', starting with a digit: no sign, exponent or blank.</summary>
+    private static bool IsDecimalNumber(string number)
+    {
+        if (number.Length == 0 || !char.IsAsciiDigit(number[0]))
+            return false;
+        int point = number.IndexOf('.', StringComparison.Ordinal);
+        return !number.AsSpan(1).ContainsAnyExcept("0123456789.")
+            && (point < 0 || number.IndexOf('.', point + 1) < 0);
     }
 
     /// <summary>

@@ -9,6 +9,19 @@ namespace TinyInit.Cli;
 /// </summary>
 internal static class SignalRewrites
 {
+    /// <summary>A comma-separated list, as TINYINIT_REWRITE holds it: <c>TERM:QUIT, USR1:0</c>.</summary>
+    /// <returns>null, or the error message about the first bad rewrite.</returns>
+    public static string? TryAddList(string list, Dictionary<int, int> rewrites)
+    {
+        foreach (string rewrite in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (TryAdd(rewrite, rewrites) is string error)
+                return error;
+        }
+
+        return null;
+    }
+
     /// <returns>null, or the error message.</returns>
     public static string? TryAdd(string text, Dictionary<int, int> rewrites)
     {
