@@ -9,12 +9,12 @@ namespace TinyInit;
 /// <summary>tinyinit: parse the command line, then run the init loop.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static int Main()
     {
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
-            CommandLine.Outcome outcome = CommandLine.Parse(args, startup.handled);
+            CommandLine.Outcome outcome = CommandLine.Parse(CommandLine.Arguments(startup), startup.handled);
             if (outcome.Settings is not Settings settings)
                 return outcome.ExitCode;
 

@@ -86,7 +86,8 @@ internal sealed class EventStream : ITurnWork, IDisposable
             output = OutputTarget.Open(target, out Errno openError);
             if (output is null)
             {
-                error = $"--events '{target}': {Errors.Describe(openError)}";
+                // open(2): ENXIO for O_WRONLY|O_NONBLOCK on a FIFO that no process has open for reading.
+                error = $"--events '{target}': {(openError == Errno.ENXIO ? "no process has the FIFO open for reading (start the reader first), or it is a socket" : Errors.Describe(openError))}";
                 return null;
             }
         }
