@@ -22,6 +22,11 @@ internal static unsafe partial class Libc
     internal static partial int posix_spawnp(out int pid, byte* file, posix_spawn_file_actions_t* file_actions,
         posix_spawnattr_t* attrp, byte** argv, byte** envp);
 
+    /// <summary>posix_spawn(3): as <see cref="posix_spawnp"/>, with path used as it is (no PATH search).</summary>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int posix_spawn(out int pid, byte* path, posix_spawn_file_actions_t* file_actions,
+        posix_spawnattr_t* attrp, byte** argv, byte** envp);
+
     [LibraryImport(Libraries.Libc)]
     internal static partial int posix_spawnattr_init(posix_spawnattr_t* attr);
 
@@ -52,4 +57,24 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.Libc)]
     internal static partial int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* file_actions, int fd, int newfd);
+
+    public const int X_OK = 1;
+
+    /// <summary>access(2): whether the calling process may execute path (X_OK).</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int access(byte* path, int mode);
+
+    public const uint S_IFMT = 0xF000, S_IFREG = 0x8000;
+
+    /// <summary>glibc's <c>struct stat</c> on x86-64 (144 bytes); only st_mode is read.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 144)]
+    internal struct stat_t
+    {
+        [FieldOffset(24)] public uint st_mode;
+    }
+
+    /// <summary>stat(2), exported by glibc since 2.33.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int stat(byte* path, out stat_t buf);
+
 }

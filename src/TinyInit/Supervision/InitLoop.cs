@@ -261,10 +261,8 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         if (error != 0)
         {
             string command = _settings.Command[0];
-            Log.Error($"cannot run '{command}': {Errors.Describe(error)}");
-            return (Errno)error is Errno.ENOENT or Errno.ENOTDIR
-                ? (int)ExitCodes.NotFound
-                : (int)ExitCodes.CannotExecute;
+            Log.Error($"cannot run '{command}': {SpawnFailure.Describe(error)}");
+            return (int)SpawnFailure.ExitCodeOf(error);
         }
 
         _main = new TrackedChild(pid, _settings.Command[0]);
