@@ -77,4 +77,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int stat(byte* path, out stat_t buf);
 
+    /// <summary>getsid(2): the session of pid (0: the caller); its pid when the caller leads its session.</summary>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int getsid(int pid);
 }

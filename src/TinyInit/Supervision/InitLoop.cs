@@ -249,7 +249,7 @@ internal sealed unsafe class InitLoop : IDisposable, IExitSink, IServiceHost
         // In a PID namespace, a process group outside it reads as 0: never take the terminal then.
         int group = Libc.getpgrp();
         _tookTerminal = group > 0 && Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == group;
-        bool newGroup = _settings.ProcessGroup || _tookTerminal;
+        bool newGroup = ProcessGroupChoice.ChildHasItsOwn(_settings.ProcessGroup, _tookTerminal, Libc.getsid(0) == _selfPid);
         SpawnRequest request = SpawnTemplate with
         {
             Argv = _startup.argv + _settings.CommandIndex,

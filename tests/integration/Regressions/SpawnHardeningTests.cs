@@ -5,7 +5,8 @@ namespace TinyInit.IntegrationTests.Regressions;
 
 /// <summary>
 /// Spawning as execvp(3) and the peers do it: a file the kernel cannot execute runs through
-/// /bin/sh; a spawn that fails for want of processes is a resource failure, not "cannot execute".
+/// /bin/sh; a spawn that fails for want of processes is a resource failure, not "cannot execute";
+/// under a session leader (runc) the child gets a process group the stop signals can reach.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SpawnHardeningTests(ITestOutputHelper output) : IDisposable
@@ -85,6 +86,33 @@ public sealed class SpawnHardeningTests(ITestOutputHelper output) : IDisposable
         Assert.Single(lines);
         Assert.Contains("no room for another process", lines[0]);
         Assert.Contains("RLIMIT_NPROC", lines[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void UnderASessionLeaderStopSignalsStopTheChild(InitMode mode)
+    {
+        // runc starts PID 1 as a session leader; a child left in its group would be in an orphaned
+        // process group, where the kernel discards a stop signal with the default action.
+        string[] wrapper = Wrappers.For(mode, "setsid");
+        using var run = InitRun.StartWrapped(output, Wrappers.HarnessMode(mode), wrapper, "--", "sh", "-c", "echo ready; exec sleep 1000");
+        run.WaitForLine("ready");
+        int init = Wrappers.FindInit(run);
+        int child = 0;
+        run.WaitUntil(() => (child = ProcTable.Snapshot().FirstOrDefault(e => e.ParentPid == init && e.Comm == "sleep").Pid) != 0, "the child to exec sleep");
+        Assert.Equal(init, Wrappers.SessionOf(init));
+
+        foreach (int stop in new[] { Native.SIGTSTP, Native.SIGTTIN, Native.SIGTTOU })
+        {
+            Assert.Equal(0, Native.kill(init, stop));
+            run.WaitUntil(() => ProcTable.TryRead(child)?.State == 'T', $"the child to stop on {stop}");
+            Assert.NotEqual('T', ProcTable.TryRead(init)?.State);
+            Assert.Equal(0, Native.kill(init, Native.SIGCONT));
+            run.WaitUntil(() => ProcTable.TryRead(child)?.State is 'S' or 'R', "the child to continue");
+        }
+
+        Assert.Equal(0, Native.kill(init, Native.SIGTERM));
+        Assert.Equal(128 + Native.SIGTERM, run.WaitForExit());
     }
 
     private string Script(string name, string text)

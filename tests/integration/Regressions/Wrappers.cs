@@ -34,4 +34,20 @@ internal static class Wrappers
 
     /// <summary>The harness mode that runs <see cref="For"/>'s wrappers as intended.</summary>
     public static InitMode HarnessMode(InitMode mode) => mode == InitMode.Pid1 ? InitMode.Plain : mode;
+
+    /// <summary>The host pid of tinyinit below the run's outer process (itself when no wrapper forks).</summary>
+    public static int FindInit(InitRun run)
+    {
+        int pid = 0;
+        run.WaitUntil(() => (pid = ProcTable.TryRead(run.OuterPid)?.Comm == "tinyinit" ? run.OuterPid
+            : ProcTable.Descendants(run.OuterPid).FirstOrDefault(e => e.Comm == "tinyinit").Pid) != 0, "tinyinit to start");
+        return pid;
+    }
+
+    /// <summary>The session id of a process: field 6 of /proc/PID/stat.</summary>
+    public static int SessionOf(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3]);
+    }
 }
