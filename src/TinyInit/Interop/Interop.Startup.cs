@@ -17,9 +17,18 @@ internal static unsafe partial class Libc
         public int argc;
         public byte** argv;
         public byte** envp;
+        /// <summary>Bit fd%64 of word fd/64 set: fd was open when tinyinit started (fds below <see cref="checked_fds"/>).</summary>
+        public fixed ulong open_fds[16];
+        /// <summary>How many fds, from 0, <see cref="open_fds"/> covers: up to 1024, 0 if the check failed.</summary>
+        public int checked_fds;
+
+        /// <summary>Whether fd was open when tinyinit started, so that it belongs to whoever started it.</summary>
+        public readonly bool WasOpenAtStart(int fd) =>
+            fd >= 0 && fd < checked_fds && (open_fds[fd / 64] & 1UL << (fd % 64)) != 0;
     }
 
     /// <summary>Copies the state that Native/startup.c captured before the runtime started.</summary>
     [LibraryImport(Libraries.Startup)]
     internal static partial void tinyinit_get_startup(out tinyinit_startup startup);
+
 }

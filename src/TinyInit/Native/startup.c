@@ -4,17 +4,22 @@
  * Why this is C: a native-AOT program already has a second thread, with an empty
  * signal mask, when Main runs. Blocking signals in Main would cover only the main
  * thread, so SIGCHLD could be consumed elsewhere and a SIGTERM with default
- * disposition could kill the process (../shared/notes/platform.md, fact 1).
- * An ELF constructor runs before the runtime creates any thread, so every thread
- * inherits the mask set here.
+ * disposition could kill the process. An ELF constructor runs before the runtime
+ * creates any thread, so every thread inherits the mask set here.
  *
  * It also records what tinyinit was started with, before the runtime changes it
  * (the runtime sets SIGPIPE to SIG_IGN): the signal mask, the ignored signals,
- * and the raw argv and envp, which are handed to the child unchanged.
+ * which descriptors were open, and the raw argv and envp, which are handed to the
+ * child unchanged.
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
+
+/* Descriptors below this are recorded as open or not at start (see record_open_fds). */
+#define CHECKED_FDS 1024
 
 struct tinyinit_startup {
     uint64_t original_mask;    /* bit (n - 1) set: signal n was blocked */
@@ -23,9 +28,13 @@ struct tinyinit_startup {
     int32_t argc;
     char **argv;
     char **envp;
+    uint64_t open_fds[CHECKED_FDS / 64]; /* bit (fd % 64) of word fd / 64 set: fd was open */
+    int32_t checked_fds;       /* open_fds covers fds 0 to checked_fds - 1 */
 };
 
 static struct tinyinit_startup startup;
+
+#define BIT(sig) (UINT64_C(1) << ((sig) - 1))
 
 /*
  * Signals that must keep their default behaviour in tinyinit, so they are never
@@ -47,6 +56,29 @@ static int is_handled(int sig)
     }
 }
 
+/*
+ * One poll(2) over the low descriptors with no events asked for: the kernel answers POLLNVAL
+ * for each one that is not open, in one system call (a few microseconds for 1024). nfds may not
+ * exceed RLIMIT_NOFILE (EINVAL), hence the cap. Nothing is recorded if it fails.
+ */
+static void record_open_fds(void)
+{
+    struct rlimit files;
+    int count = CHECKED_FDS;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < (rlim_t)count)
+        count = (int)files.rlim_cur;
+
+    struct pollfd fds[CHECKED_FDS];
+    for (int fd = 0; fd < count; fd++)
+        fds[fd] = (struct pollfd){ .fd = fd, .events = 0 };
+    if (poll(fds, (nfds_t)count, 0) < 0)
+        return;
+    for (int fd = 0; fd < count; fd++)
+        if (!(fds[fd].revents & POLLNVAL))
+            startup.open_fds[fd / 64] |= UINT64_C(1) << (fd % 64);
+    startup.checked_fds = count;
+}
+
 __attribute__((constructor))
 static void tinyinit_capture_startup(int argc, char **argv, char **envp)
 {
@@ -55,10 +87,10 @@ static void tinyinit_capture_startup(int argc, char **argv, char **envp)
     for (int sig = 1; sig <= 64; sig++) {
         struct sigaction current;
         if (sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN)
-            startup.original_ignored |= UINT64_C(1) << (sig - 1);
+            startup.original_ignored |= BIT(sig);
         if (is_handled(sig)) {
             sigaddset(&handled, sig);
-            startup.handled |= UINT64_C(1) << (sig - 1);
+            startup.handled |= BIT(sig);
         }
     }
     sigprocmask(SIG_BLOCK, &handled, &original);
@@ -70,11 +102,12 @@ static void tinyinit_capture_startup(int argc, char **argv, char **envp)
     sigaction(SIGCHLD, &child_default, NULL);
     for (int sig = 1; sig <= 64; sig++)
         if (sigismember(&original, sig) == 1)
-            startup.original_mask |= UINT64_C(1) << (sig - 1);
+            startup.original_mask |= BIT(sig);
 
     startup.argc = argc;
     startup.argv = argv;
     startup.envp = envp;
+    record_open_fds();
 }
 
 /* Copies the state captured at start-up. */

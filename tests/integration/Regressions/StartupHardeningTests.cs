@@ -1,0 +1,49 @@
+using TinyInit.IntegrationTests.Harness;
+using Xunit.Abstractions;
+
+namespace TinyInit.IntegrationTests.Regressions;
+
+/// <summary>
+/// What tinyinit was started with: only the descriptors it inherited can carry the event stream.
+/// </summary>
+public sealed class StartupHardeningTests(ITestOutputHelper output)
+{
+    public static TheoryData<InitMode> Modes() => new(InitMode.Pid1, InitMode.Subreaper);
+
+    public static TheoryData<InitMode, string> OwnDescriptors() => new()
+    {
+        { InitMode.Pid1, "fd:4" }, { InitMode.Pid1, "fd:5" }, { InitMode.Pid1, "fd:3" },
+        { InitMode.Subreaper, "fd:4" }, { InitMode.Subreaper, "fd:5" }, { InitMode.Subreaper, "fd:3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OwnDescriptors))]
+    public void AnEventFdTinyinitDidNotInheritIsAUsageError(InitMode mode, string target)
+    {
+        // The test host starts tinyinit with 0-2 only: 3 and up are the runtime's and tinyinit's own.
+        using var run = InitRun.Start(output, mode, "--events", target, "--", "true");
+        Assert.Equal(125, run.WaitForExit());
+        string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains($"--events '{target}': fd {target[3..]} was not open when tinyinit started", lines[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void AnInheritedEventFdIsStillTaken(InitMode mode)
+    {
+        string events = Path.Combine(Path.GetTempPath(), "tinyinit-events-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] openFd = ["sh", "-c", $"exec \"$0\" \"$@\" 5>>{events}"];
+            using var run = InitRun.StartWrapped(output, mode, openFd, "--events", "fd:5", "--", "true");
+            Assert.Equal(0, run.WaitForExit());
+            Assert.Contains("\"shutdown\"", File.ReadAllText(events));
+        }
+        finally
+        {
+            File.Delete(events);
+        }
+    }
+
+}
