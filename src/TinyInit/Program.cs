@@ -11,6 +11,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        Libc.tinyinit_main_started();
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);

@@ -31,4 +31,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Startup)]
     internal static partial void tinyinit_get_startup(out tinyinit_startup startup);
 
+    /// <summary>
+    /// Marks the runtime as started: Native/startup.c otherwise reports, at exit, that the runtime
+    /// could not start (it exits 255 in silence). Main calls it first.
+    /// </summary>
+    [LibraryImport(Libraries.Startup)]
+    internal static partial void tinyinit_main_started();
+
 }

@@ -16,7 +16,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 /* Descriptors below this are recorded as open or not at start (see record_open_fds). */
 #define CHECKED_FDS 1024
@@ -33,6 +37,9 @@ struct tinyinit_startup {
 };
 
 static struct tinyinit_startup startup;
+
+/* Set by Main's first call: until then, an exit means the runtime never started. */
+static volatile int main_started;
 
 #define BIT(sig) (UINT64_C(1) << ((sig) - 1))
 
@@ -79,6 +86,38 @@ static void record_open_fds(void)
     startup.checked_fds = count;
 }
 
+static void append_limit(char *line, size_t size, const char *name, int resource)
+{
+    struct rlimit limit;
+    size_t used = strlen(line);
+    if (getrlimit(resource, &limit) != 0 || used >= size)
+        return;
+    if (limit.rlim_cur == RLIM_INFINITY)
+        snprintf(line + used, size - used, "%s unlimited", name);
+    else
+        snprintf(line + used, size - used, "%s %llu", name, (unsigned long long)limit.rlim_cur);
+}
+
+/*
+ * The native-AOT runtime returns from main with -1 (exit status 255) and prints nothing when it
+ * cannot start: too little address space for the GC's reservation, or RLIMIT_NPROC too low for
+ * its finalizer thread. Say so, with the limits that usually cause it.
+ */
+static void report_runtime_start_failure(void)
+{
+    if (main_started)
+        return;
+    char line[256] = "[tinyinit] ERROR the .NET runtime could not start (";
+    append_limit(line, sizeof line, "RLIMIT_AS", RLIMIT_AS);
+    strncat(line, ", ", sizeof line - strlen(line) - 1);
+    append_limit(line, sizeof line, "RLIMIT_DATA", RLIMIT_DATA);
+    strncat(line, ", ", sizeof line - strlen(line) - 1);
+    append_limit(line, sizeof line, "RLIMIT_NPROC", RLIMIT_NPROC);
+    strncat(line, ")\n", sizeof line - strlen(line) - 1);
+    ssize_t ignored = write(2, line, strlen(line));
+    (void)ignored;
+}
+
 __attribute__((constructor))
 static void tinyinit_capture_startup(int argc, char **argv, char **envp)
 {
@@ -108,10 +147,17 @@ static void tinyinit_capture_startup(int argc, char **argv, char **envp)
     startup.argv = argv;
     startup.envp = envp;
     record_open_fds();
+    atexit(report_runtime_start_failure);
 }
 
 /* Copies the state captured at start-up. */
 void tinyinit_get_startup(struct tinyinit_startup *out)
 {
     *out = startup;
+}
+
+/* Main calls this first: from then on an exit is tinyinit's own, with its own message. */
+void tinyinit_main_started(void)
+{
+    main_started = 1;
 }

@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 namespace TinyInit.IntegrationTests.Regressions;
 
 /// <summary>
-/// What tinyinit was started with: only the descriptors it inherited can carry the event stream.
+/// What tinyinit was started with: only the descriptors it inherited can carry the event stream;
+/// and a runtime that cannot start says so instead of exiting 255 in silence.
 /// </summary>
 public sealed class StartupHardeningTests(ITestOutputHelper output)
 {
@@ -46,4 +47,23 @@ public sealed class StartupHardeningTests(ITestOutputHelper output)
         }
     }
 
+    public static TheoryData<InitMode, string> StartFailures() => new()
+    {
+        { InitMode.Pid1, "--as=20000000" }, { InitMode.Subreaper, "--as=20000000" },
+        { InitMode.Pid1, "nproc" }, { InitMode.Subreaper, "nproc" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StartFailures))]
+    public void ARuntimeThatCannotStartSaysSo(InitMode mode, string limit)
+    {
+        // Too little address space for the GC's reservation, or no room for the runtime's second thread.
+        string[] inner = limit == "nproc" ? Wrappers.AsFreshUserWithProcessLimit(1) : ["prlimit", limit];
+        using var run = InitRun.StartWrapped(output, Wrappers.HarnessMode(mode), Wrappers.For(mode, inner), "--", "true");
+        Assert.Equal(255, run.WaitForExit());
+        string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("[tinyinit] ERROR the .NET runtime could not start", lines[0]);
+        Assert.Contains(limit == "nproc" ? "RLIMIT_NPROC 1" : "RLIMIT_AS 20000000", lines[0]);
+    }
 }
