@@ -12,6 +12,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         Libc.tinyinit_main_started();
+        Libc.tinyinit_guard_crash_signals();
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);

@@ -38,4 +38,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Startup)]
     internal static partial void tinyinit_main_started();
 
+    /// <summary>
+    /// Puts a guard in front of the runtime's SIGSEGV and SIGFPE handlers: faults still reach the
+    /// runtime; the same signals sent by a process get the action tinyinit was started with.
+    /// </summary>
+    [LibraryImport(Libraries.Startup)]
+    internal static partial void tinyinit_guard_crash_signals();
+
 }

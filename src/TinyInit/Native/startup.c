@@ -1,5 +1,6 @@
 /*
- * Start-up state of tinyinit, captured before the .NET runtime starts.
+ * Start-up state of tinyinit, captured before the .NET runtime starts, and the few things
+ * about signals that only C can do.
  *
  * Why this is C: a native-AOT program already has a second thread, with an empty
  * signal mask, when Main runs. Blocking signals in Main would cover only the main
@@ -160,4 +161,55 @@ void tinyinit_get_startup(struct tinyinit_startup *out)
 void tinyinit_main_started(void)
 {
     main_started = 1;
+}
+
+/*
+ * SIGSEGV and SIGFPE sent by a process.
+ *
+ * The runtime catches both to turn faults in managed code into NullReferenceException and
+ * DivideByZeroException, and takes a sent one for a fault too (its SIGSEGV mapping lists SI_USER).
+ * Outside managed code it then puts back the action it found and returns: the first kill -SEGV was
+ * dropped and left SIGSEGV at SIG_DFL, the runtime's fault handling gone for good, and a second
+ * one killed tinyinit. Started with SIGSEGV ignored, it calls SIG_IGN's value as a handler and
+ * dies at once. Delivered while managed code runs, it would (by its source) raise a
+ * NullReferenceException there.
+ *
+ * The guard goes in front of the runtime's handler. A fault (si_code > 0: SEGV_MAPERR, SI_KERNEL
+ * for a general protection fault...) goes to the runtime as before. A signal sent by kill(2),
+ * tgkill(2) or sigqueue(3) (si_code <= 0, see sigaction(2)) gets what the action tinyinit was
+ * started with would do: nothing if that was SIG_IGN; nothing as PID 1, whose default-action
+ * signals the kernel discards (pid_namespaces(7)); otherwise the default action, which ends it.
+ */
+static struct sigaction runtime_segv, runtime_fpe;
+
+static void guard_crash_signal(int sig, siginfo_t *info, void *context)
+{
+    const struct sigaction *runtime = sig == SIGSEGV ? &runtime_segv : &runtime_fpe;
+    if (info->si_code > 0) {
+        runtime->sa_sigaction(sig, info, context);
+        return;
+    }
+    if ((startup.original_ignored & BIT(sig)) || getpid() == 1)
+        return;
+    /* Pending until the handler returns (the signal is blocked while it runs), then fatal. */
+    struct sigaction fallback = { .sa_handler = SIG_DFL };
+    sigaction(sig, &fallback, NULL);
+    raise(sig);
+}
+
+static void guard(int sig, struct sigaction *runtime)
+{
+    if (sigaction(sig, NULL, runtime) != 0 || !(runtime->sa_flags & SA_SIGINFO))
+        return;
+    /* Same flags (SA_ONSTACK: the runtime handles stack overflow on the alternate stack) and mask. */
+    struct sigaction wrapper = *runtime;
+    wrapper.sa_sigaction = guard_crash_signal;
+    sigaction(sig, &wrapper, NULL);
+}
+
+/* Main calls this once, after the runtime installed its handlers and before any child exists. */
+void tinyinit_guard_crash_signals(void)
+{
+    guard(SIGSEGV, &runtime_segv);
+    guard(SIGFPE, &runtime_fpe);
 }
