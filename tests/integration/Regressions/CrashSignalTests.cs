@@ -16,8 +16,9 @@ public sealed class CrashSignalTests(ITestOutputHelper output)
     [InlineData(8)]
     public void ASentCrashSignalKillsASubreaper(int signal)
     {
-        using var run = InitRun.Start(output, InitMode.Subreaper, ["--", .. InitRun.Probe("signals")]);
-        run.WaitForReady();
+        // The child lets go of the output pipes, which would otherwise stay open after tinyinit dies.
+        using var run = InitRun.Start(output, InitMode.Subreaper, "--", "sh", "-c", "echo ready; exec sleep 1000 >/dev/null 2>&1");
+        run.WaitForLine("ready");
         Assert.Equal(0, Native.kill(run.InitPid, signal));
         Assert.Equal(128 + signal, run.WaitForExit());
     }
