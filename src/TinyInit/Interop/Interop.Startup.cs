@@ -45,4 +45,16 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Startup)]
     internal static partial void tinyinit_guard_crash_signals();
 
+    /// <summary>
+    /// Ignores, until <see cref="tinyinit_end_spawn_window"/>, the signals of wanted that tinyinit
+    /// was started ignoring but the runtime took over, so that a child spawned meanwhile inherits
+    /// SIG_IGN for them. Main thread only.
+    /// </summary>
+    /// <returns>The signals it changed (bit n-1 for signal n); 0 in the usual case.</returns>
+    [LibraryImport(Libraries.Startup)]
+    internal static partial ulong tinyinit_begin_spawn_window(ulong wanted);
+
+    /// <summary>Puts back the actions that <see cref="tinyinit_begin_spawn_window"/> changed.</summary>
+    [LibraryImport(Libraries.Startup)]
+    internal static partial void tinyinit_end_spawn_window(ulong changed);
 }

@@ -213,3 +213,51 @@ void tinyinit_guard_crash_signals(void)
     guard(SIGSEGV, &runtime_segv);
     guard(SIGFPE, &runtime_fpe);
 }
+
+/*
+ * Signals tinyinit was started ignoring and no longer ignores: the runtime's (SIGSEGV, SIGFPE,
+ * SIGRTMIN) and nothing else, SIGCHLD aside (see the constructor). posix_spawn(3) can reset a
+ * signal to SIG_DFL in the child but never set SIG_IGN: the child gets SIG_IGN only for what is
+ * SIG_IGN in tinyinit at the moment of the spawn. So those are ignored in tinyinit around each
+ * spawn, and put back at once. Known once the runtime has started; computed at the first spawn.
+ */
+static uint64_t lost_ignores(void)
+{
+    static int known;
+    static uint64_t lost;
+    if (known)
+        return lost;
+    known = 1;
+    for (int sig = 1; sig <= 64; sig++) {
+        struct sigaction current;
+        if (sig != SIGCHLD && (startup.original_ignored & BIT(sig))
+            && sigaction(sig, NULL, &current) == 0 && current.sa_handler != SIG_IGN)
+            lost |= BIT(sig);
+    }
+    return lost;
+}
+
+static struct sigaction saved_for_spawn[65];
+
+/*
+ * Called on the main thread right before posix_spawn. While the window is open, the only other
+ * thread is the runtime's finalizer, and the main thread waits in native code: the GC never
+ * needs SIGRTMIN to suspend it, and a fault in a finalizer would end the process either way.
+ * Returns the signals it changed, for tinyinit_end_spawn_window.
+ */
+uint64_t tinyinit_begin_spawn_window(uint64_t wanted)
+{
+    uint64_t change = wanted & lost_ignores();
+    struct sigaction ignore = { .sa_handler = SIG_IGN };
+    for (int sig = 1; sig <= 64; sig++)
+        if ((change & BIT(sig)) && sigaction(sig, &ignore, &saved_for_spawn[sig]) != 0)
+            change &= ~BIT(sig);
+    return change;
+}
+
+void tinyinit_end_spawn_window(uint64_t changed)
+{
+    for (int sig = 1; sig <= 64; sig++)
+        if (changed & BIT(sig))
+            sigaction(sig, &saved_for_spawn[sig], NULL);
+}

@@ -30,6 +30,8 @@ internal static unsafe class ChildSpawner
             return rc;
         }
 
+        // The child inherits SIG_IGN only for what tinyinit ignores at the moment of the spawn.
+        ulong window = Libc.tinyinit_begin_spawn_window(request.IgnoredSignals);
         try
         {
             rc = Prepare(request, &attr, &actions);
@@ -42,6 +44,8 @@ internal static unsafe class ChildSpawner
         }
         finally
         {
+            if (window != 0)
+                Libc.tinyinit_end_spawn_window(window);
             Libc.posix_spawn_file_actions_destroy(&actions);
             Libc.posix_spawnattr_destroy(&attr);
         }

@@ -4,12 +4,39 @@ using Xunit.Abstractions;
 namespace TinyInit.IntegrationTests.Regressions;
 
 /// <summary>
-/// What tinyinit was started with: only the descriptors it inherited can carry the event stream;
-/// and a runtime that cannot start says so instead of exiting 255 in silence.
+/// What tinyinit was started with: the signals it was started ignoring reach the child ignored,
+/// even those the .NET runtime catches; only the descriptors it inherited can carry the event
+/// stream; and a runtime that cannot start says so instead of exiting 255 in silence.
 /// </summary>
 public sealed class StartupHardeningTests(ITestOutputHelper output)
 {
     public static TheoryData<InitMode> Modes() => new(InitMode.Pid1, InitMode.Subreaper);
+
+    /// <summary>SIGFPE, SIGSEGV and 34, which the runtime catches, and SIGBUS, SIGUSR1 and 40, which it does not.</summary>
+    private const ulong IgnoredAtStart = 1UL << (8 - 1) | 1UL << (11 - 1) | 1UL << (34 - 1) | 1UL << (7 - 1) | 1UL << (10 - 1) | 1UL << (40 - 1);
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void SignalsIgnoredAtStartReachTheChildIgnored(InitMode mode)
+    {
+        string[] wrapper = InitRun.Probe("with-state", "0", IgnoredAtStart.ToString("x"), "--");
+        using var run = InitRun.StartWrapped(output, mode, wrapper, ["--", .. InitRun.Probe("status")]);
+        Assert.Equal(0, run.WaitForExit());
+        Assert.Contains($"SigIgn:\t{IgnoredAtStart:x16}", run.Lines);
+    }
+
+    [Fact]
+    public void SignalsIgnoredAtStartReachAServiceIgnored()
+    {
+        string[] wrapper = InitRun.Probe("with-state", "0", IgnoredAtStart.ToString("x"), "--");
+        using var run = InitRun.StartWrapped(output, InitMode.Subreaper, wrapper,
+            ["--service", $"status=exec {Paths.Probe} status", "--", .. InitRun.Probe("signals")]);
+        run.WaitForReady();
+        run.WaitForLine(line => line.StartsWith("SigIgn:", StringComparison.Ordinal));
+        Assert.Contains($"SigIgn:\t{IgnoredAtStart:x16}", run.Lines);
+        run.CloseStdin();
+        Assert.Equal(0, run.WaitForExit());
+    }
 
     public static TheoryData<InitMode, string> OwnDescriptors() => new()
     {
