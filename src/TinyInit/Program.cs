@@ -11,6 +11,8 @@ internal static class Program
 {
     private static int Main()
     {
+        Libc.tinyinit_main_started();
+        Libc.tinyinit_guard_crash_signals();
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);

@@ -72,6 +72,14 @@ internal sealed class EventStream : ITurnWork, IDisposable
                 return null;
             }
 
+            // Anything else is tinyinit's own (its signalfd, epoll) or the runtime's.
+            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            if (!startup.WasOpenAtStart(fd))
+            {
+                error = $"--events '{target}': fd {fd} was not open when tinyinit started";
+                return null;
+            }
+
             int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
             if (flags < 0 || (flags & 3) == Libc.O_RDONLY)
             {

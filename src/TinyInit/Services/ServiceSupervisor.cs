@@ -285,7 +285,7 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         {
             // Never a restart "now": that retried at once, recursively, until the stack overflowed.
             TimeSpan delay = service.Backoff.NextDelayAfterFailedStart();
-            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}; trying again in {Durations.Format(delay)}");
+            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}; trying again in {Durations.Format(delay)}");
             RestartIn(service, delay);
             return;
         }
