@@ -9,6 +9,7 @@ import itertools
 import os
 import re
 import resource
+import shutil
 import subprocess
 import threading
 import time
@@ -81,15 +82,17 @@ class Podman:
 
     def cleanup(self):
         """Removes every container and image of the scratch store, then the store itself."""
-        for args in (["rm", "--all", "--force", "--time", "0"], ["rmi", "--all", "--force"]):
-            subprocess.run(self.argv(*args), env=self.env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=60)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if shutil.which("podman"):
+            for args in (["rm", "--all", "--force", "--time", "0"], ["rmi", "--all", "--force"]):
+                subprocess.run(self.argv(*args), env=self.env, timeout=60, **quiet)
         with open("/proc/self/mountinfo") as f:
             mounts = [line.split()[4] for line in f]
         for mount in reversed(mounts):  # innermost first
             if mount == self.scratch or mount.startswith(self.scratch + "/"):
-                subprocess.run(["umount", "-l", mount], stderr=subprocess.DEVNULL)
-        subprocess.run(["rm", "-rf", "--one-file-system", self.scratch])
+                subprocess.run(["umount", "--lazy", mount], **quiet)
+        # --one-file-system: never into a mount that could not be removed
+        subprocess.run(["rm", "-rf", "--one-file-system", self.scratch], **quiet)
 
 
 class Container:

@@ -42,7 +42,7 @@ def engine_problem(podman, tinyinit, probe):
         build_images(podman, tinyinit, probe)
         podman.run("run", "--rm", "--network", "none", image_name("busybox", "init"), "true", timeout=60)
     except (Failure, RuntimeError, OSError, subprocess.SubprocessError) as e:
-        return f"podman cannot run a container here: {e}"
+        return f"podman cannot run a container here: {' '.join(str(e).split())[:400]}"
     return None
 
 
