@@ -106,12 +106,12 @@ SLEEP_IN_FOREGROUND = ('for f in /proc/[0-9]*/stat; do read -r pid comm state pp
 
 def _pty(t, steps, command, expected):
     """Runs `podman run -it` on a pty through the driver; expects the container's exit code."""
-    name = t.podman.new_name()
+    name = t.new_name()
     for step in steps:
         if step[0] == "until":
             step[1] = t.podman.argv("exec", name, "sh", "-c", SLEEP_IN_FOREGROUND)
     argv = [sys.executable, "-B", PTYDRIVER, json.dumps(steps), "--",
-            *t.run_argv(command, podman_args=["--interactive", "--tty"], name=name)]
+            *t.run_argv(name, command, podman_args=["--interactive", "--tty"])]
     try:
         done = subprocess.run(argv, env=t.podman.env, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, timeout=60)

@@ -56,9 +56,8 @@ def run_trial(podman, tinyinit, name, description, case, kind, mode):
         case(trial)
     except Exception as e:  # a Failure, or a bug of the suite's: a failure either way
         reason = str(e) if isinstance(e, Failure) else traceback.format_exc()
-        return "failed", f"FAIL {label}: {description}\n{indent(reason)}{indent(trial.report())}"
-    finally:
         trial.close()
+        return "failed", f"FAIL {label}: {description}\n{indent(reason)}{indent(trial.report())}"
     return "passed", f"PASS {label}: {description} ({time.monotonic() - started:.1f} s)"
 
 

@@ -78,17 +78,22 @@ class Trial:
         self.mode = mode
         self.tinyinit = tinyinit
         self.workdir = workdir  # a host directory of this trial's own, for bind mounts
-        self.containers = []
+        self.containers = []  # the attached ones, whose output a failure report shows
+        self.names = []       # every container this trial named, attached or not
 
     @property
     def glibc(self):
         return self.kind == "glibc"
 
-    def run_argv(self, command, options=None, podman_args=(), name=None):
+    def new_name(self):
+        name = self.podman.new_name()
+        self.names.append(name)
+        return name
+
+    def run_argv(self, name, command, options=None, podman_args=()):
         """The `podman run` command line; the container is removed when it ends."""
         options = options or Options()
-        args = ["run", "--rm", "--name", name or self.podman.new_name(), "--network", "none",
-                *podman_args]
+        args = ["run", "--rm", "--name", name, "--network", "none", *podman_args]
         if self.mode == "init":
             args += ["--init", "--init-path", self.tinyinit]
             for key, value in options.env.items():
@@ -99,22 +104,23 @@ class Trial:
         return self.podman.argv(*args, image_name(self.kind, self.mode), *command)
 
     def start(self, command, options=None, podman_args=()):
-        name = self.podman.new_name()
-        container = Container(self.podman, name, self.run_argv(command, options, podman_args, name))
+        name = self.new_name()
+        container = Container(self.podman, name, self.run_argv(name, command, options, podman_args))
         self.containers.append(container)
         return container
 
     def report(self):
         """What a failure report shows: each container's command line and output."""
-        return "".join(f"$ podman {' '.join(c.argv[len(self.podman.base):])}\n" + "".join(f"> {line}\n" for line in c.output)
-                       for c in self.containers)
+        return "".join(f"$ podman {' '.join(c.argv[len(self.podman.base):])}\n"
+                       + "".join(f"> {line}\n" for line in c.output) for c in self.containers)
 
     def close(self):
-        """Removes the containers a failed case left running."""
+        """Removes what a failed case may have left running (a case that passed waited for
+        every container to end, and --rm removed it)."""
+        for name in self.names:
+            self.podman.remove(name)
         for container in self.containers:
-            if container.running():
-                self.podman.remove(container.name)
-                container.kill()
+            container.kill()
 
     def expect_exit(self, container, expected, deadline=DEADLINE):
         code = container.wait_exit(deadline)
