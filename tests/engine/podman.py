@@ -80,12 +80,17 @@ class Podman:
         subprocess.run(self.argv("rm", "--force", "--time", "0", name), env=self.env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
 
+    def remove_all_containers(self):
+        if shutil.which("podman"):
+            subprocess.run(self.argv("rm", "--all", "--force", "--time", "0"), env=self.env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
     def cleanup(self):
         """Removes every container and image of the scratch store, then the store itself."""
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.remove_all_containers()
         if shutil.which("podman"):
-            for args in (["rm", "--all", "--force", "--time", "0"], ["rmi", "--all", "--force"]):
-                subprocess.run(self.argv(*args), env=self.env, timeout=60, **quiet)
+            subprocess.run(self.argv("rmi", "--all", "--force"), env=self.env, timeout=60, **quiet)
         with open("/proc/self/mountinfo") as f:
             mounts = [line.split()[4] for line in f]
         for mount in reversed(mounts):  # innermost first

@@ -35,9 +35,6 @@ def engine_problem(podman, tinyinit, probe):
     for tool in ("podman", "runc", "busybox"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (apt-get install -y podman runc busybox-static)"
-    for path in (tinyinit, probe):
-        if not os.access(path, os.X_OK):
-            return f"{path} is missing (scripts/test.sh builds it)"
     try:
         build_images(podman, tinyinit, probe)
         podman.run("run", "--rm", "--network", "none", image_name("busybox", "init"), "true", timeout=60)
@@ -72,21 +69,28 @@ def main():
     parser.add_argument("--jobs", type=int, default=3, help="cases run at once (default 3)")
     parser.add_argument("cases", nargs="*", help="run only these cases")
     args = parser.parse_args()
+    unknown = set(args.cases) - {name for name, _, _ in CASES}
+    if unknown:
+        parser.error(f"no such case: {', '.join(sorted(unknown))} (cases: {', '.join(c[0] for c in CASES)})")
     selected = [c for c in CASES if not args.cases or c[0] in args.cases]
     required = os.environ.get("TINYINIT_REQUIRE_ENGINE") == "1"
+    tinyinit, probe = os.path.abspath(args.tinyinit), os.path.abspath(args.probe)
+    for path in (tinyinit, probe):
+        if not os.access(path, os.X_OK):  # not the engine's fault: never a skip
+            print(f"engine: {path} is missing (scripts/test.sh builds it)", flush=True)
+            return 2
 
     # A TERM or INT (test.sh interrupted) still removes every container and the scratch store.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scratch = tempfile.mkdtemp(prefix="tinyinit-engine.")
     podman = Podman(scratch)
-    tinyinit = os.path.abspath(args.tinyinit)
     variants = [(name, description, case, kind, mode)
                 for name, description, case in selected for kind in KINDS for mode in MODES]
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     started = time.monotonic()
     pool = ThreadPoolExecutor(args.jobs)
     try:
-        problem = engine_problem(podman, tinyinit, os.path.abspath(args.probe))
+        problem = engine_problem(podman, tinyinit, probe)
         if problem:
             print(f"engine: {problem}", flush=True)
             verdict = "failed" if required else "skipped"
@@ -101,8 +105,11 @@ def main():
                 counts[verdict] += 1
                 print(text, flush=True)
     finally:
+        # Interrupted: cases still running fail fast once their containers are gone.
+        pool.shutdown(wait=False, cancel_futures=True)
+        podman.remove_all_containers()
+        pool.shutdown(wait=True)
         podman.cleanup()
-        pool.shutdown(cancel_futures=True)
     print(f"engine cases: {counts['passed']} passed, {counts['failed']} failed, "
           f"{counts['skipped']} skipped in {time.monotonic() - started:.0f} s", flush=True)
     return 1 if counts["failed"] else 0
