@@ -26,7 +26,8 @@ def containers_conf():
     """The two settings this machine kind needs (podman's defaults fail every container here):
     runc, since crun refuses the hybrid cgroup layout; default ulimits no higher than the hard
     limits, since root lacks CAP_SYS_RESOURCE and podman's nofile/nproc of 1048576 fail with
-    `setrlimit ... Operation not permitted` (setrlimit(2): raising a hard limit needs it)."""
+    `setrlimit ... Operation not permitted` (setrlimit(2): raising a hard limit needs it).
+    Logs and events go to files, which need no journald."""
     nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     nproc = resource.getrlimit(resource.RLIMIT_NPROC)[1]
     if nproc == resource.RLIM_INFINITY or nproc > 32768:
