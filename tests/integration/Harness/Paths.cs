@@ -16,6 +16,9 @@ internal static class Paths
     public static string Probe { get; } = Require(Environment.GetEnvironmentVariable("TINYPROBE_BIN")
         ?? Path.Combine(Repository, "artifacts", "bin", "tinyprobe"));
 
+    /// <summary>A helper script of the tests, in tests/integration/helpers.</summary>
+    public static string Helper(string name) => Require(Path.Combine(Repository, "tests", "integration", "helpers", name));
+
     private static string Require(string path) => File.Exists(path)
         ? path
         : throw new InvalidOperationException($"{path} does not exist: run scripts/test.sh, which builds it");
