@@ -82,7 +82,7 @@ public sealed class StalledOutputTests(ITestOutputHelper output)
     public void ANonBlockingStdoutWithASlowReaderGetsEveryTaggedLineInOrder(InitMode mode)
     {
         // The reader does not read until the pipe is full, then reads everything (helpers/slowreader.py).
-        string[] slowReader = ["python3", Paths.Helper("slowreader.py"), "--"];
+        string[] slowReader = [Paths.Python, Paths.Helper("slowreader.py"), "--"];
         using var run = InitRun.StartWrapped(output, mode, slowReader,
             ["--tag-output", "--service", $"lines=exec '{Paths.Probe}' lines {Lines}", "--", .. InitRun.Probe("exit-at-eof", "0")]);
         string last = $"[lines] {Lines}";
