@@ -1,21 +1,32 @@
 #!/usr/bin/env python3
-"""Runs a command with a pseudo-terminal as fd 3 that nobody reads until the command has exited.
+"""Runs a command with a pseudo-terminal as fd 3 that nobody reads until told to.
 
-usage: ptyreadatend.py OUTPUT -- command [args...]
+usage: ptyreader.py OUTPUT -- command [args...]
 
 The terminal is in raw mode, so bytes pass unchanged (no "\\n" to "\\r\\n"). It is not the command's
-controlling terminal, and stdin, stdout and stderr are left as they are. Once the command has
-exited, everything the terminal holds is read and written to OUTPUT. Exit status: the command's
+controlling terminal, and stdin, stdout and stderr are left as they are. Nothing is read until this
+process gets SIGUSR1 (or the command exits); from then on everything the terminal gets is read,
+until the command has exited and closed it, and written to OUTPUT. Exit status: the command's
 (128+N when signal N killed it).
 """
 import os
+import select
+import signal
 import sys
 import tty
+
+told = False
+
+
+def on_usr1(_signal, _frame):
+    global told
+    told = True
 
 
 def main():
     output = sys.argv[1]
     command = sys.argv[sys.argv.index("--") + 1:]
+    signal.signal(signal.SIGUSR1, on_usr1)
     controller, terminal = os.openpty()
     tty.setraw(terminal)
     pid = os.fork()
@@ -26,9 +37,14 @@ def main():
             os.close(terminal)
         os.execvp(command[0], command)
     os.close(terminal)
-    _, status = os.waitpid(pid, 0)
 
-    # With the terminal side closed by everyone, a read returns what is left, then fails with EIO.
+    status = None
+    while not told and status is None:
+        select.select([], [], [], 0.02)
+        done, wait_status = os.waitpid(pid, os.WNOHANG)
+        status = wait_status if done else None
+
+    # Once every process has closed the terminal side, a read returns what is left, then fails with EIO.
     data = b""
     while True:
         try:
@@ -40,6 +56,8 @@ def main():
         data += chunk
     with open(output, "wb") as out:
         out.write(data)
+    if status is None:
+        status = os.waitpid(pid, 0)[1]
     code = os.waitstatus_to_exitcode(status)
     sys.exit(code if code >= 0 else 128 - code)
 
