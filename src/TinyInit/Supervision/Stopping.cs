@@ -85,7 +85,7 @@ internal sealed class Stopping
                 {
                     // SIGKILL cannot reach them either: waiting longer would only delay the exit.
                     _leftoversAbandoned = true;
-                    Log.Warn("the remaining processes cannot be signalled without this namespace's /proc: exiting without them");
+                    Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: the remaining processes cannot be signalled; exiting without them");
                 }
 
                 if (_sequence.GraceRanOut && !_killAnnounced && Remaining)
