@@ -129,10 +129,10 @@ public sealed class HostileCommandLineTests(ITestOutputHelper output)
     [Fact]
     public void AnEnvironmentDurationOverTheCapSaysSo()
     {
-        var env = new Dictionary<string, string?> { ["TINYINIT_GRACE"] = "9999d" };
+        var env = new Dictionary<string, string?> { ["TINYINIT_GRACE"] = "9999h" };
         using var run = InitRun.Start(output, InitMode.Subreaper, env, "--", "true");
         Assert.Equal(125, run.WaitForExit());
-        AssertOneErrorLine(run, "TINYINIT_GRACE '9999d' is not a duration");
+        AssertOneErrorLine(run, "TINYINIT_GRACE '9999h' is longer than 365 days");
     }
 
     [Fact]
