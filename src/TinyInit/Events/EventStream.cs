@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Loop;
