@@ -1,11 +1,11 @@
 using System;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
 using TinyInit.Loop;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
+using TinyInit.Text;
 
 namespace TinyInit.Children;
 

@@ -9,6 +9,7 @@ using System.Text;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Services;
+using TinyInit.Text;
 
 namespace TinyInit.Cli;
 

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TinyInit.Text;
 
 namespace TinyInit.Cli;
 

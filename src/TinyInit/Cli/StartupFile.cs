@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using TinyInit.Interop;
+using TinyInit.Text;
 
 namespace TinyInit.Cli;
 

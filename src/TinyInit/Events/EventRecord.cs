@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-using TinyInit.Cli;
+using TinyInit.Text;
 
 namespace TinyInit.Events;
 

@@ -2,11 +2,11 @@ using System;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Loop;
 using TinyInit.Output;
+using TinyInit.Text;
 
 namespace TinyInit.Events;
 

@@ -18,7 +18,7 @@ internal readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped
 
     /// <summary>For logs: "exited with 3", "was killed by SIGSEGV (core dumped)".</summary>
     public string Describe() => Signal != 0
-        ? $"was killed by {Cli.SignalNames.Name(Signal)}{(CoreDumped ? " (core dumped)" : "")}"
+        ? $"was killed by {Text.SignalNames.Name(Signal)}{(CoreDumped ? " (core dumped)" : "")}"
         : $"exited with {Code}";
 
     /// <summary>The shell's convention: the exit code, or 128+N when signal N killed it.</summary>

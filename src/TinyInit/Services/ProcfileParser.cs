@@ -1,5 +1,5 @@
 using System;
-using TinyInit.Cli;
+using TinyInit.Text;
 
 namespace TinyInit.Services;
 

@@ -1,4 +1,4 @@
-using TinyInit.Cli;
+using TinyInit.Text;
 
 namespace TinyInit.Services;
 

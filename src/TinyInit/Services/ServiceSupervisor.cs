@@ -10,6 +10,7 @@ using TinyInit.Loop;
 using TinyInit.Output;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
+using TinyInit.Text;
 
 namespace TinyInit.Services;
 

@@ -48,7 +48,7 @@ internal static class ProcessTree
                 if (Libc.pidfd_send_signal(pidfd, sig) == 0)
                     signalled++;
                 else if (Errors.Last() == Errno.EPERM)
-                    Log.Debug($"{Cli.SignalNames.Name(sig)} to pid {pid}: not permitted");
+                    Log.Debug($"{Text.SignalNames.Name(sig)} to pid {pid}: not permitted");
             }
         }
         finally

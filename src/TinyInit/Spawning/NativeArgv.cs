@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using TinyInit.Cli;
+using TinyInit.Text;
 
 namespace TinyInit.Spawning;
 

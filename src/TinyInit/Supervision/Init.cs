@@ -10,6 +10,7 @@ using TinyInit.Reaping;
 using TinyInit.Services;
 using TinyInit.Signals;
 using TinyInit.Spawning;
+using TinyInit.Text;
 
 namespace TinyInit.Supervision;
 

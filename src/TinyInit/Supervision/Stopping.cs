@@ -5,6 +5,7 @@ using TinyInit.Loop;
 using TinyInit.Reaping;
 using TinyInit.Services;
 using TinyInit.Shutdown;
+using TinyInit.Text;
 
 namespace TinyInit.Supervision;
 

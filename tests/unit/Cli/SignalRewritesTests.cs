@@ -1,4 +1,5 @@
 using CsCheck;
+using TinyInit.Text;
 using TinyInit.Cli;
 
 namespace TinyInit.UnitTests.Cli;

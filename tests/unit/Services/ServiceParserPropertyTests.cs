@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using TinyInit.Text;
 using TinyInit.Cli;
 using TinyInit.Services;
 using TinyInit.UnitTests.Cli;

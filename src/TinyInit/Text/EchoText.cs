@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TinyInit.Cli;
+namespace TinyInit.Text;
 
 /// <summary>
 /// What an error message echoes back of the user's input. A Procfile of random bytes or an

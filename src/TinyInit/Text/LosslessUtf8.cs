@@ -2,7 +2,7 @@ using System;
 using System.Buffers;
 using System.Text;
 
-namespace TinyInit.Cli;
+namespace TinyInit.Text;
 
 /// <summary>
 /// UTF-8 that keeps every byte: argv, the environment and files are bytes on Linux, and a

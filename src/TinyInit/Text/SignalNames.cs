@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using TinyInit.Interop;
 
-namespace TinyInit.Cli;
+namespace TinyInit.Text;
 
 /// <summary>Signal names and numbers as signal(7) and kill(1) spell them.</summary>
 internal static class SignalNames

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace TinyInit.Cli;
+namespace TinyInit.Text;
 
 /// <summary>Durations as <c>500ms</c>, <c>3s</c>, <c>2m</c>, <c>1h</c> or plain seconds (<c>3</c>, <c>1.5</c>).</summary>
 internal static class Durations

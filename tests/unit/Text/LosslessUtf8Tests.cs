@@ -1,8 +1,11 @@
 using System.Text;
 using CsCheck;
 using TinyInit.Cli;
+using TinyInit.Text;
 
-namespace TinyInit.UnitTests.Cli;
+using TinyInit.UnitTests.Cli;
+
+namespace TinyInit.UnitTests.Text;
 
 public class LosslessUtf8Tests
 {

@@ -1,7 +1,10 @@
 using CsCheck;
 using TinyInit.Cli;
+using TinyInit.Text;
 
-namespace TinyInit.UnitTests.Cli;
+using TinyInit.UnitTests.Cli;
+
+namespace TinyInit.UnitTests.Text;
 
 public class EchoTextTests
 {
