@@ -42,6 +42,8 @@ internal static class CommandLine
             return Fail(serviceError);
         if (split.CommandStart >= args.Length && settings.Services.Count == 0)
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
+        if (ReadinessOptions.Build(settings, hasMain: split.CommandStart < args.Length) is string readinessError)
+            return Fail(readinessError);
         if (settings.MinRestartDelay <= TimeSpan.Zero)
             return Fail("--min-restart-delay must be longer than 0");
         if (settings.MinRestartDelay > settings.MaxRestartDelay)
@@ -157,6 +159,7 @@ internal static class CommandLine
         if (result.GetValue(options.Events) is string events)
             settings.EventsTarget = events;
         IfGiven(result, options.RestartSignal, value => settings.RestartSignal = value);
+        ReadinessOptions.Apply(result, options, settings);
         return null;
     }
 
@@ -211,6 +214,7 @@ internal static class CommandLine
             ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
             ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
             ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
+        ReadinessOptions.ApplyEnvironment(settings);
         foreach (string rewrite in (Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             error ??= SignalRewrites.TryAdd(rewrite, settings.Rewrites);
         return error is null;
