@@ -13,6 +13,8 @@
  *   ignore-term                ignore SIGTERM, print "ready", sleep forever
  *   spawn-leftover MODE...     start "tinyprobe MODE..." in the background (it outlives us), print its pid
  *   pid                        print its own pid and exit 0
+ *   notify MSG [FILE]          (once FILE exists) send MSG to $NOTIFY_SOCKET (sd_notify), print "notified MSG", sleep forever
+ *   send-notify MSG            send MSG to $NOTIFY_SOCKET and exit 0 (1 if it could not)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -21,11 +23,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -218,6 +224,40 @@ static int spawn_leftover(char *self, char **argv)
     return 0;
 }
 
+/* sd_notify(3) as a client does it: one datagram to $NOTIFY_SOCKET, a path or an @abstract name. */
+static int send_notify(const char *message)
+{
+    const char *address = getenv("NOTIFY_SOCKET");
+    if (!address || !*address || strlen(address) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+        fprintf(stderr, "tinyprobe: no usable NOTIFY_SOCKET\n");
+        return 1;
+    }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t length = strlen(address);
+    memcpy(sa.sun_path, address, length);
+    if (sa.sun_path[0] == '@') sa.sun_path[0] = 0;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    socklen_t size = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length);
+    if (fd < 0 || sendto(fd, message, strlen(message), 0, (struct sockaddr *)&sa, size) < 0) {
+        perror("tinyprobe: sendto NOTIFY_SOCKET");
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int notify_and_stay(const char *message, const char *file)
+{
+    struct stat st;
+    while (file && stat(file, &st) < 0) {
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    if (send_notify(message) != 0) return 1;
+    say("notified %s", message);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: tinyprobe MODE [args]\n"); return 2; }
@@ -252,6 +292,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "spawn-leftover") && argc > 2) return spawn_leftover(argv[0], argv + 2);
     if (!strcmp(mode, "pid")) { say("pid %d", getpid()); return 0; }
+    if (!strcmp(mode, "notify") && argc > 2) return notify_and_stay(argv[2], argc > 3 ? argv[3] : NULL);
+    if (!strcmp(mode, "send-notify") && argc > 2) return send_notify(argv[2]);
     fprintf(stderr, "tinyprobe: unknown mode '%s'\n", mode);
     return 2;
 }
