@@ -23,6 +23,8 @@ internal sealed unsafe class NotifySocket : IDisposable
     /// <summary>Room for SCM_CREDENTIALS and a few passed fds (which are closed); more than fits is closed by the kernel (MSG_CTRUNC).</summary>
     private const int ControlSize = 256;
 
+    private readonly byte[] _buffer = new byte[MaxMessage];
+
     private NotifySocket(int fd, string address)
     {
         Fd = fd;
@@ -62,13 +64,27 @@ internal sealed unsafe class NotifySocket : IDisposable
         return new NotifySocket(fd, "@" + Encoding.ASCII.GetString(name));
     }
 
+    /// <summary>Reads up to <paramref name="max"/> queued messages, without blocking; epoll reports the socket again if more are queued.</summary>
+    /// <param name="max">The bound on one wake-up's work.</param>
+    /// <param name="handler">Gets each message with its sender's pid (see <see cref="TryReceive"/>).</param>
+    public void ReadBatch(int max, Action<int, NotifyMessage> handler)
+    {
+        for (int i = 0; i < max && TryReceive(_buffer, out int length, out int pid, out bool truncated); i++)
+        {
+            if (truncated)
+                Diagnostics.Log.Debug($"notify message from pid {pid} ignored: longer than {MaxMessage} bytes");
+            else
+                handler(pid, NotifyMessage.Parse(_buffer.AsSpan(0, length)));
+        }
+    }
+
     /// <summary>Reads one queued datagram, if any, without blocking.</summary>
     /// <param name="buffer">At least <see cref="MaxMessage"/> bytes.</param>
     /// <param name="length">The message's length in the buffer.</param>
     /// <param name="senderPid">The sender's pid in tinyinit's PID namespace; 0 when the kernel could not map it (a sender outside the namespace) or sent none.</param>
     /// <param name="truncated">The message was longer than the buffer.</param>
     /// <returns>False when nothing is queued (or on an error, which is logged).</returns>
-    public bool TryReceive(Span<byte> buffer, out int length, out int senderPid, out bool truncated)
+    private bool TryReceive(Span<byte> buffer, out int length, out int senderPid, out bool truncated)
     {
         length = senderPid = 0;
         truncated = false;

@@ -22,7 +22,7 @@ namespace TinyInit.Readiness;
 /// Everything runs on the loop's thread, in bounded steps: the notify socket and the fd:N pipes are
 /// fds watched by the loop (at most <see cref="MaxMessagesPerTurn"/> datagrams per wake-up), the
 /// check tries and the --ready-timeout deadlines are this part's turn work, and a check try's exit
-/// comes from the one reaper through <see cref="OnChildExit"/>. Nothing here blocks: the upward
+/// comes from the one reaper through <see cref="OnCheckExit"/>. Nothing here blocks: the upward
 /// messages go through <see cref="UpwardNotifier"/>.
 /// </summary>
 internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness, IDisposable
@@ -31,7 +31,6 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
 
     private readonly ReadinessPlan _plan;
     private readonly TimeSpan? _timeout;
-    private readonly SpawnRequest _checkTemplate;
     private readonly EventLoop _loop;
     private readonly EventPublisher _events;
     private readonly int _selfPid;
@@ -39,19 +38,18 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
     private readonly ChildEnvironment _environment;
     private readonly NotifySocket? _socket;
     private readonly UpwardNotifier? _upward;
-    private readonly int _devNull;
+    private readonly CheckRunner? _checks;
+    private readonly Action<int, NotifyMessage> _onMessage;
     private readonly Dictionary<string, ReadinessUnit> _services = new(StringComparer.Ordinal);
     private readonly List<ReadinessUnit> _units = [];
     private readonly ReadinessUnit? _main;
-    private readonly Dictionary<int, ReadinessUnit> _checks = [];
-    private readonly byte[] _message = new byte[NotifySocket.MaxMessage];
     private ServiceSupervisor? _supervisor;
     private Action? _startMain;
     private bool _announcedReady;
     private bool _stopping;
 
     private ReadinessCoordinator(Settings settings, in SpawnRequest template, EventLoop loop, EventPublisher events, int selfPid,
-        ChildEnvironment environment, NotifySocket? socket, UpwardNotifier? upward, int devNull)
+        ChildEnvironment environment, NotifySocket? socket, UpwardNotifier? upward)
     {
         _plan = settings.Readiness;
         _timeout = settings.ReadyTimeout;
@@ -62,16 +60,8 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         _environment = environment;
         _socket = socket;
         _upward = upward;
-        _devNull = devNull;
-        _checkTemplate = template with
-        {
-            Envp = environment.WithoutNotifySocket,
-            ForegroundTerminalFd = -1,
-            StdoutFd = devNull,
-            StderrFd = devNull,
-            ExtraFd = devNull,
-            ExtraFdTarget = 0,
-        };
+        _checks = _plan.Uses(ReadinessKind.Check) ? new CheckRunner(template, environment) : null;
+        _onMessage = OnMessage;
         foreach (ServiceDefinition service in settings.Services.Services)
             _services[service.Name] = Add(service.Name, isMain: false, settings.ReadyInterval);
         if (settings.HasCommand)
@@ -112,9 +102,8 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         NotifySocket? socket = null;
         if (settings.Readiness.Uses(ReadinessKind.Notify) && (socket = NotifySocket.Open(out error)) is null)
             return null;
-        int devNull = settings.Readiness.Uses(ReadinessKind.Check) ? Libc.open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0) : -1;
-        var coordinator = new ReadinessCoordinator(settings, template, loop, events, selfPid, environment, socket, upward, devNull);
-        if (socket is not null && loop.Watch(socket.Fd, Libc.EPOLLIN, _ => coordinator.ReadMessages()) is Errno watchError and not 0)
+        var coordinator = new ReadinessCoordinator(settings, template, loop, events, selfPid, environment, socket, upward);
+        if (socket is not null && loop.Watch(socket.Fd, Libc.EPOLLIN, _ => socket.ReadBatch(MaxMessagesPerTurn, coordinator._onMessage)) is Errno watchError and not 0)
         {
             error = $"epoll_ctl: {Errors.Describe(watchError)}";
             coordinator.Dispose();
@@ -150,13 +139,7 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
 
     public void OnSpawned(string name, int pid) => Spawned(_services[name], pid);
 
-    public void OnExited(string name)
-    {
-        ReadinessUnit unit = _services[name];
-        unit.StopWatching();
-        unit.Pid = 0;
-        unit.IsReady = false;
-    }
+    public void OnExited(string name) => _services[name].EndRun();
 
     /// <summary>The main command's spawn request: its environment and fds.</summary>
     public SpawnRequest PrepareMainSpawn(in SpawnRequest request) => Prepare(_main!, request);
@@ -165,17 +148,13 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
     public void OnMainSpawned(int pid) => Spawned(_main!, pid);
 
     /// <summary>Which service a readiness check try belongs to, for the exit's event; null when pid is not one.</summary>
-    public string? CheckOwner(int pid) => _checks.TryGetValue(pid, out ReadinessUnit? unit) ? unit.Name : null;
+    public string? CheckOwner(int pid) => _checks?.OwnerOf(pid)?.Name;
 
-    /// <summary>Takes the exit of a check try.</summary>
-    /// <returns>Whether pid was one.</returns>
-    public bool OnChildExit(int pid, ExitStatus status)
+    /// <summary>Takes the exit of a check try (see <see cref="CheckOwner"/>).</summary>
+    public void OnCheckExit(int pid, ExitStatus status)
     {
-        if (!_checks.Remove(pid, out ReadinessUnit? unit))
-            return false;
-        if (unit.Check!.OnExit(status) && unit.Pid != 0)
-            MarkReady(unit);
-        return true;
+        if (_checks?.OnExit(pid, status) is ReadinessUnit ready)
+            MarkReady(ready);
     }
 
     /// <summary>Starts the check tries that are due, kills those past their interval, fails the services past --ready-timeout.</summary>
@@ -183,8 +162,7 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
     {
         foreach (ReadinessUnit unit in _units)
         {
-            if (unit.Check?.OnTurn(now, _checkTemplate) is int pid and not 0)
-                _checks[pid] = unit;
+            _checks?.OnTurn(unit, now);
             if (now >= unit.TimeoutAt)
                 FailNotReady(unit);
         }
@@ -212,51 +190,12 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         return unit;
     }
 
-    private SpawnRequest Prepare(ReadinessUnit unit, in SpawnRequest request)
-    {
-        bool notify = unit.Mode?.Kind == ReadinessKind.Notify;
-        SpawnRequest prepared = request with { Envp = notify ? _environment.WithNotifySocket(_socket!.Address) : _environment.WithoutNotifySocket };
-        if (unit.Mode is not { Kind: ReadinessKind.Fd } mode)
-            return prepared;
-        unit.Pipe = ReadinessPipe.Open(out Errno error);
-        if (unit.Pipe is null)
-        {
-            Log.Error($"{unit.Description}: pipe for fd:{mode.Fd}: {Errors.Describe(error)}; this run cannot say it is ready");
-            return prepared;
-        }
-
-        return prepared with { ExtraFd = unit.Pipe.WriteFd, ExtraFdTarget = mode.Fd };
-    }
+    private SpawnRequest Prepare(ReadinessUnit unit, in SpawnRequest request) => unit.PrepareSpawn(request, _environment, _socket?.Address);
 
     private void Spawned(ReadinessUnit unit, int pid)
     {
-        unit.Pipe?.CloseWriteEnd();
-        if (pid == 0)
-        {
-            unit.StopWatching();
-            return;
-        }
-
-        unit.Pid = pid;
-        unit.SpawnedAt = Stopwatch.GetTimestamp();
-        unit.IsReady = false;
-        unit.IsHeld = false;
-        if (unit.Mode is null)
-        {
+        if (unit.BeginRun(pid, _loop, _timeout, () => MarkReady(unit)))
             MarkReady(unit);
-            return;
-        }
-
-        if (unit.Pipe is ReadinessPipe pipe && pipe.Attach(_loop, () => MarkReady(unit), () => PipeClosed(unit)) is Errno error and not 0)
-        {
-            Log.Error($"{unit.Description}: epoll_ctl: {Errors.Describe(error)}; this run cannot say it is ready");
-            unit.Pipe = null;
-            pipe.Dispose();
-        }
-
-        unit.Check?.Begin(unit.SpawnedAt);
-        if (!unit.IsMain && _timeout is TimeSpan timeout)
-            unit.TimeoutAt = Deadline.In(timeout);
     }
 
     private void MarkReady(ReadinessUnit unit)
@@ -323,45 +262,29 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         _supervisor?.FailNotReady(unit.Name);
     }
 
-    private void PipeClosed(ReadinessUnit unit)
-    {
-        Log.Debug($"{unit.Description} closed its fd:{unit.Mode!.Fd} without writing a newline");
-        unit.Pipe?.Dispose();
-        unit.Pipe = null;
-    }
-
     /// <summary>
-    /// A bounded batch of sd_notify datagrams. A message counts for the unit in notify mode whose
-    /// process sent it, or an ancestor of the sender did (a daemon the service's shell started);
-    /// anything else is ignored, at debug level, whoever sent it.
+    /// One sd_notify message. It counts for the unit in notify mode whose process sent it, or an
+    /// ancestor of the sender (a daemon the service's shell started); anything else is ignored, at
+    /// debug level, whoever sent it. The pid can be checked only while the sender runs (or is a
+    /// zombie): a sender already reaped by its parent is a stranger.
     /// </summary>
-    private void ReadMessages()
+    private void OnMessage(int pid, NotifyMessage message)
     {
-        for (int i = 0; i < MaxMessagesPerTurn && _socket!.TryReceive(_message, out int length, out int pid, out bool truncated); i++)
+        ReadinessUnit? sender = FindSender(pid);
+        if (sender is null)
         {
-            if (truncated)
-            {
-                Log.Debug($"notify message from pid {pid} ignored: longer than {NotifySocket.MaxMessage} bytes");
-                continue;
-            }
-
-            ReadinessUnit? sender = FindSender(pid);
-            if (sender is null)
-            {
-                Log.Debug($"notify message from pid {pid} ignored: not a service in notify mode or one of its descendants");
-                continue;
-            }
-
-            NotifyMessage message = NotifyMessage.Parse(_message.AsSpan(0, length));
-            if (message.Status is string status && status != sender.Status)
-            {
-                sender.Status = status;
-                Log.Info($"{sender.Description}: {status}");
-            }
-
-            if (message.Ready)
-                MarkReady(sender);
+            Log.Debug($"notify message from pid {pid} ignored: not a service in notify mode or one of its descendants");
+            return;
         }
+
+        if (message.Status is string status && status != sender.Status)
+        {
+            sender.Status = status;
+            Log.Info($"{sender.Description}: {status}");
+        }
+
+        if (message.Ready)
+            MarkReady(sender);
     }
 
     private ReadinessUnit? FindSender(int pid)
@@ -389,8 +312,7 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         _upward?.Dispose();
         foreach (ReadinessUnit unit in _units)
             unit.Dispose();
+        _checks?.Dispose();
         _environment.Dispose();
-        if (_devNull >= 0)
-            Libc.close(_devNull);
     }
 }

@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using TinyInit.Diagnostics;
 using TinyInit.Events;
+using TinyInit.Interop;
 using TinyInit.Loop;
+using TinyInit.Spawning;
 
 namespace TinyInit.Readiness;
 
@@ -61,6 +65,70 @@ internal sealed class ReadinessUnit : IDisposable
     /// <summary>The last STATUS= it sent (sd_notify), kept for status reports and logged when it changes.</summary>
     public string? Status { get; set; }
 
+    /// <summary>The spawn request of one run: the environment (with or without NOTIFY_SOCKET) and, for fd:N, the pipe at fd N.</summary>
+    /// <param name="request">The request as the supervisor built it.</param>
+    /// <param name="environment">The children's environments.</param>
+    /// <param name="notifyAddress">NOTIFY_SOCKET for notify mode.</param>
+    public SpawnRequest PrepareSpawn(in SpawnRequest request, ChildEnvironment environment, string? notifyAddress)
+    {
+        unsafe
+        {
+            SpawnRequest prepared = request with
+            {
+                Envp = Mode?.Kind == ReadinessKind.Notify ? environment.WithNotifySocket(notifyAddress!) : environment.WithoutNotifySocket,
+            };
+            if (Mode is not { Kind: ReadinessKind.Fd } mode)
+                return prepared;
+            Pipe = ReadinessPipe.Open(out Errno error);
+            if (Pipe is not null)
+                return prepared with { ExtraFd = Pipe.WriteFd, ExtraFdTarget = mode.Fd };
+            Log.Error($"{Description}: pipe for fd:{mode.Fd}: {Errors.Describe(error)}; this run cannot say it is ready");
+            return prepared;
+        }
+    }
+
+    /// <summary>A run was spawned as <paramref name="pid"/> (0: the spawn failed): starts watching for its readiness.</summary>
+    /// <param name="pid">The run's pid, or 0.</param>
+    /// <param name="loop">Where an fd:N pipe is watched.</param>
+    /// <param name="timeout">--ready-timeout; it applies to services only (the main command has --timeout).</param>
+    /// <param name="ready">What to call once it says it is ready.</param>
+    /// <returns>Whether it is ready at once: it has no --ready mode.</returns>
+    public bool BeginRun(int pid, EventLoop loop, TimeSpan? timeout, Action ready)
+    {
+        Pipe?.CloseWriteEnd();
+        if (pid == 0)
+        {
+            StopWatching();
+            return false;
+        }
+
+        Pid = pid;
+        SpawnedAt = Stopwatch.GetTimestamp();
+        IsReady = false;
+        IsHeld = false;
+        if (Mode is null)
+            return true;
+        if (Pipe is ReadinessPipe pipe && pipe.Attach(loop, ready, PipeClosed) is Errno error and not 0)
+        {
+            Log.Error($"{Description}: epoll_ctl: {Errors.Describe(error)}; this run cannot say it is ready");
+            Pipe = null;
+            pipe.Dispose();
+        }
+
+        Check?.Begin(SpawnedAt);
+        if (!IsMain && timeout is TimeSpan limit)
+            TimeoutAt = Deadline.In(limit);
+        return false;
+    }
+
+    /// <summary>The run has exited: it is not ready any more.</summary>
+    public void EndRun()
+    {
+        StopWatching();
+        Pid = 0;
+        IsReady = false;
+    }
+
     /// <summary>Stops watching for readiness in this run: the pipe is closed and no check is tried any more.</summary>
     public void StopWatching()
     {
@@ -68,6 +136,13 @@ internal sealed class ReadinessUnit : IDisposable
         Pipe?.Dispose();
         Pipe = null;
         Check?.End();
+    }
+
+    private void PipeClosed()
+    {
+        Log.Debug($"{Description} closed its fd:{Mode!.Fd} without writing a newline");
+        Pipe?.Dispose();
+        Pipe = null;
     }
 
     public void Dispose()

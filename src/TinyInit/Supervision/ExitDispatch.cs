@@ -109,7 +109,7 @@ internal sealed class ExitDispatch : ITurnWork
         }
         else if (checkOf is not null)
         {
-            _readiness!.OnChildExit(pid, status);
+            _readiness!.OnCheckExit(pid, status);
         }
         else if (_warnOnReap)
         {
