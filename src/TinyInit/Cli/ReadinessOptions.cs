@@ -51,6 +51,8 @@ internal static class ReadinessOptions
 
         if (settings.ReadyInterval <= TimeSpan.Zero)
             return "--ready-interval must be longer than 0";
+        if (settings.ReadySpecs.Count == 0 && settings.AfterSpecs.Count == 0)
+            return null;
         string? error = ReadinessPlan.TryBuild(settings.Services, hasMain, settings.ReadySpecs, settings.AfterSpecs, out ReadinessPlan? plan);
         if (plan is not null)
             settings.Readiness = plan;

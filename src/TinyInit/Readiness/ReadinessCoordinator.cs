@@ -287,19 +287,24 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
             MarkReady(sender);
     }
 
+    /// <summary>The notify-mode unit whose process is the sender or an ancestor of it; /proc is walked only when the sender is not one itself.</summary>
     private ReadinessUnit? FindSender(int pid)
     {
-        foreach (int candidate in ProcessAncestry.Of(pid, _selfPid))
+        if (pid <= 0)
+            return null;
+        if (NotifyUnitRunning(pid) is ReadinessUnit direct)
+            return direct;
+        foreach (int ancestor in ProcessAncestry.Of(pid, _selfPid))
         {
-            foreach (ReadinessUnit unit in _units)
-            {
-                if (unit.Pid == candidate && unit.Mode?.Kind == ReadinessKind.Notify)
-                    return unit;
-            }
+            if (NotifyUnitRunning(ancestor) is ReadinessUnit unit)
+                return unit;
         }
 
         return null;
     }
+
+    private ReadinessUnit? NotifyUnitRunning(int pid) =>
+        _units.Find(unit => unit.Pid == pid && unit.Mode?.Kind == ReadinessKind.Notify);
 
     public void Dispose()
     {
