@@ -23,3 +23,23 @@ ensure_prereqs() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 }
+
+# The engine suite's container engine (tests/engine): podman, runc and a static busybox for the
+# libc-less image. Never fatal: where they cannot be installed the suite says why and counts its
+# cases skipped (failed, when TINYINIT_REQUIRE_ENGINE=1).
+ensure_engine_prereqs() {
+    local need=()
+    command -v podman >/dev/null || need+=(podman)
+    command -v runc >/dev/null || need+=(runc)
+    # ldd fails on a static executable ("not a dynamic executable")
+    { command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; } || need+=(busybox-static)
+    [ ${#need[@]} -eq 0 ] && return 0
+
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "engine suite: run 'sudo apt-get install -y ${need[*]}' first" >&2
+        return 1
+    fi
+    echo "installing ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}

@@ -9,12 +9,14 @@ namespace TinyInit;
 /// <summary>tinyinit: parse the command line, then run the init loop.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static int Main()
     {
+        Libc.tinyinit_main_started();
+        Libc.tinyinit_guard_crash_signals();
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
-            CommandLine.Outcome outcome = CommandLine.Parse(args, startup.handled);
+            CommandLine.Outcome outcome = CommandLine.Parse(CommandLine.Arguments(startup), startup.handled);
             if (outcome.Settings is not Settings settings)
                 return outcome.ExitCode;
 

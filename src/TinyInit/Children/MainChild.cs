@@ -56,7 +56,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
     public bool HasPendingWork => false;
 
     /// <summary>Starts the command.</summary>
-    /// <returns>0, or the exit code for the failure (127 not found, 126 cannot execute), already logged.</returns>
+    /// <returns>0, or the exit code for the failure (<see cref="SpawnFailure.ExitCodeOf"/>), already logged.</returns>
     public unsafe int Spawn(SpawnRequest template, byte** argv)
     {
         // With a terminal on stdin (docker run -it), the child gets a process group of its own that
@@ -68,17 +68,15 @@ internal sealed class MainChild : ITurnWork, IDisposable
         SpawnRequest request = template with
         {
             Argv = argv,
-            NewProcessGroup = _signalGroup || _tookTerminal,
+            NewProcessGroup = ProcessGroupChoice.ChildHasItsOwn(_signalGroup, _tookTerminal, Libc.getsid(0) == Libc.getpid()),
             ForegroundTerminalFd = _tookTerminal ? 0 : -1,
         };
 
         int error = ChildSpawner.Spawn(request, out int pid);
         if (error != 0)
         {
-            Log.Error($"cannot run '{_name}': {Errors.Describe(error)}");
-            return (Errno)error is Errno.ENOENT or Errno.ENOTDIR
-                ? (int)ExitCodes.NotFound
-                : (int)ExitCodes.CannotExecute;
+            Log.Error($"cannot run {EchoText.Quote(_name)}: {SpawnFailure.Describe(error)}");
+            return (int)SpawnFailure.ExitCodeOf(error);
         }
 
         Child = new TrackedChild(pid, _name);

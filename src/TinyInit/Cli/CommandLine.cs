@@ -1,9 +1,13 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
 using TinyInit.Diagnostics;
+using TinyInit.Interop;
 using TinyInit.Services;
 
 namespace TinyInit.Cli;
@@ -11,7 +15,7 @@ namespace TinyInit.Cli;
 /// <summary>
 /// Turns argv and the environment into <see cref="Settings"/>. Every bad input ends in one
 /// line on stderr and <see cref="ExitCodes.UsageOrSetupError"/>; --help, --version and
-/// --license print to stdout and end in 0.
+/// --license print to stdout and end in 0, or in 125 when stdout cannot take them (as env(1)).
 /// </summary>
 internal static class CommandLine
 {
@@ -20,7 +24,8 @@ internal static class CommandLine
     /// <summary>The outcome: settings to run with, or an exit code to leave with at once.</summary>
     public readonly record struct Outcome(Settings? Settings, int ExitCode);
 
-    /// <param name="args">Main's arguments.</param>
+    /// <param name="args">tinyinit's arguments (argv without argv[0]) as <see cref="LosslessUtf8"/> strings, so that
+    /// a --service command keeps its bytes; see <see cref="Arguments"/>.</param>
     /// <param name="handledSignals">The signals tinyinit receives (Native/startup.c): the only ones options may name.</param>
     public static Outcome Parse(string[] args, ulong handledSignals)
     {
@@ -44,16 +49,37 @@ internal static class CommandLine
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
         if (ReadinessOptions.Build(settings, hasMain: split.CommandStart < args.Length) is string readinessError)
             return Fail(readinessError);
-        if (settings.MinRestartDelay <= TimeSpan.Zero)
-            return Fail("--min-restart-delay must be longer than 0");
-        if (settings.MinRestartDelay > settings.MaxRestartDelay)
-            return Fail("--min-restart-delay is longer than --max-restart-delay");
+        if (RestartDelayError(settings) is string delayError)
+            return Fail(delayError);
         if (ForwardableSignalError(settings, handledSignals) is string signalError)
             return Fail(signalError);
 
+        // timeout(1): "A duration of 0 disables the associated timeout."
+        if (settings.Timeout == TimeSpan.Zero)
+            settings.Timeout = null;
         settings.CommandIndex = split.CommandStart + 1;
-        settings.Command = args[split.CommandStart..];
+        settings.Command = Array.ConvertAll(args[split.CommandStart..], LosslessUtf8.Display);
         return new Outcome(settings, 0);
+    }
+
+    /// <summary>The arguments from the raw argv that Native/startup.c recorded, every byte kept (Main's are decoded lossily).</summary>
+    public static unsafe string[] Arguments(in Libc.tinyinit_startup startup)
+    {
+        string[] args = new string[Math.Max(0, startup.argc - 1)];
+        for (int i = 0; i < args.Length; i++)
+            args[i] = LosslessUtf8.Decode(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(startup.argv[i + 1]));
+        return args;
+    }
+
+    private static string? RestartDelayError(Settings settings)
+    {
+        if (settings.MinRestartDelay <= TimeSpan.Zero)
+            return "--min-restart-delay must be longer than 0";
+        if (settings.MaxRestartDelay <= TimeSpan.Zero)
+            return "--max-restart-delay must be longer than 0";
+        if (settings.MinRestartDelay > settings.MaxRestartDelay)
+            return $"--max-restart-delay {Durations.Format(settings.MaxRestartDelay)} is shorter than --min-restart-delay {Durations.Format(settings.MinRestartDelay)}";
+        return null;
     }
 
     /// <summary>
@@ -62,14 +88,20 @@ internal static class CommandLine
     /// </summary>
     private static string? ForwardableSignalError(Settings settings, ulong handledSignals)
     {
-        ulong usable = handledSignals & ~(1UL << (Interop.Libc.SIGCHLD - 1));
+        ulong usable = handledSignals & ~(1UL << (Libc.SIGCHLD - 1));
         bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
 
         // -p KILL is tini's own example: tinyinit then dies with its parent, no forwarding, no cleanup.
-        if (settings.ParentDeathSignal is not 0 and not Interop.Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
+        if (settings.ParentDeathSignal is not 0 and not Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
             return $"-p {SignalNames.Name(settings.ParentDeathSignal)}: tinyinit cannot act on that signal (see 'Signals' in the README)";
         if (settings.Services.Count > 0 && !Usable(settings.RestartSignal))
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: tinyinit cannot act on that signal";
+
+        // TERM, INT and QUIT stop tinyinit (docker stop, Ctrl-C, Ctrl-\): as the restart signal they
+        // would restart the services instead, and the main child would never get them. HUP stops
+        // tinyinit only when it is not the restart signal (README, Services).
+        if (settings.RestartSignal is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT)
+            return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: it stops tinyinit, so it cannot restart the services (the default is HUP)";
         foreach (int from in settings.Rewrites.Keys)
         {
             if (!Usable(from))
@@ -84,17 +116,9 @@ internal static class CommandLine
     {
         if (settings.ProcfilePath is string path)
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return $"cannot read Procfile '{path}': {e.Message}";
-            }
-
-            if (ProcfileParser.TryParse(path, text, settings.Restart, settings.Services) is string error)
+            if (StartupFile.TryRead("Procfile", path, out byte[] contents) is string readError)
+                return readError;
+            if (ProcfileParser.TryParse(path, LosslessUtf8.Decode(contents), settings.Restart, settings.Services) is string error)
                 return error;
         }
 
@@ -118,17 +142,16 @@ internal static class CommandLine
         if (result.Action is not null)
             return PrintAndExit(result);
         if (result.GetValue(options.License))
-        {
-            Log.WriteAll(1, LicenseText.Text);
-            return new Outcome(null, 0);
-        }
+            return WriteInformation("the license", LicenseText.Text, 0);
 
         settings.Subreaper |= result.GetValue(options.Subreaper);
         settings.ProcessGroup |= result.GetValue(options.ProcessGroup);
         IfGiven(result, options.ParentDeathSignal, value => settings.ParentDeathSignal = value);
         foreach (int code in result.GetValue(options.RemapExit) ?? [])
             settings.RemappedExitCodes.Add(code);
-        if (result.GetResult(options.Verbose) is OptionResult verbose)
+        // Only -v given on the command line counts: bool options get an implicit result when absent,
+        // and that must not reset TINYINIT_VERBOSITY.
+        if (result.GetResult(options.Verbose) is { Implicit: false } verbose)
             settings.LogThreshold = ClampLevel((int)LogLevel.Warn + verbose.IdentifierTokenCount);
         settings.WarnOnReap |= result.GetValue(options.WarnOnReap);
         settings.NoCleanup |= result.GetValue(options.NoCleanup);
@@ -166,7 +189,7 @@ internal static class CommandLine
     /// <summary>Applies an option's value only when the option was given, so the environment's value stands otherwise.</summary>
     private static void IfGiven<T>(ParseResult result, Option<T> option, Action<T> apply)
     {
-        if (result.GetResult(option) is not null)
+        if (result.GetResult(option) is { Implicit: false })
             apply(result.GetValue(option)!);
     }
 
@@ -174,8 +197,19 @@ internal static class CommandLine
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         int code = result.Invoke(new InvocationConfiguration { Output = output, Error = output });
-        Log.WriteAll(1, output.ToString());
-        return new Outcome(null, code);
+        return WriteInformation(result.Action is HelpAction ? "the help" : "the version", output.ToString(), code);
+    }
+
+    /// <summary>
+    /// --help, --version, --license: a stdout that cannot take them (a full disk, a closed pipe) is
+    /// an error, as in env(1) and timeout(1), or a script would take the missing text for success.
+    /// </summary>
+    private static Outcome WriteInformation(string what, string text, int code)
+    {
+        if (Log.WriteAll(1, Encoding.UTF8.GetBytes(text)))
+            return new Outcome(null, code);
+        Log.Error($"cannot write {what} to stdout: {Errors.Describe(Errors.Last())}");
+        return new Outcome(null, (int)ExitCodes.UsageOrSetupError);
     }
 
     /// <summary>Environment fallbacks, as tini reads TINI_SUBREAPER and friends: set and non-empty means on.</summary>
@@ -187,12 +221,14 @@ internal static class CommandLine
         string? verbosity = Environment.GetEnvironmentVariable("TINYINIT_VERBOSITY");
         if (!string.IsNullOrEmpty(verbosity))
         {
-            if (!int.TryParse(verbosity, NumberStyles.None, CultureInfo.InvariantCulture, out int level))
+            if (verbosity.AsSpan().ContainsAnyExceptInRange('0', '9'))
             {
-                error = $"TINYINIT_VERBOSITY='{verbosity}' is not a number (0: warnings, 1: info, 2: debug, 3: trace)";
+                error = $"TINYINIT_VERBOSITY={EchoText.Quote(verbosity)} is not a number (0: warnings, 1: info, 2: debug, 3 or more: trace)";
                 return false;
             }
 
+            // Any count of digits: 3 and above all mean trace, so a huge number is trace, not an overflow.
+            int level = verbosity.TrimStart('0').Length > 2 ? 99 : int.Parse(verbosity, CultureInfo.InvariantCulture);
             settings.LogThreshold = ClampLevel((int)LogLevel.Warn + level);
         }
 
@@ -215,8 +251,7 @@ internal static class CommandLine
             ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
             ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
         ReadinessOptions.ApplyEnvironment(settings);
-        foreach (string rewrite in (Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            error ??= SignalRewrites.TryAdd(rewrite, settings.Rewrites);
+        error ??= SignalRewrites.TryAddList(Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "", settings.Rewrites);
         return error is null;
     }
 
@@ -225,19 +260,20 @@ internal static class CommandLine
         string? text = Environment.GetEnvironmentVariable(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        if (!Durations.TryParse(text, out TimeSpan duration))
-            return Durations.Invalid(name, text);
-        apply(duration);
-        return null;
+        string? error = Durations.TryParse(name, text, out TimeSpan duration);
+        if (error is null)
+            apply(duration);
+        return error;
     }
 
     private static bool IsSet(string name) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name));
 
     private static LogLevel ClampLevel(int level) => (LogLevel)Math.Clamp(level, (int)LogLevel.Error, (int)LogLevel.Trace);
 
+    /// <summary>One line: what the message repeats of the input is escaped, System.CommandLine's errors included.</summary>
     private static Outcome Fail(string message)
     {
-        Log.Error(message.TrimEnd('.') + Hint);
+        Log.Error(EchoText.Escape(message.TrimEnd('.')) + Hint);
         return new Outcome(null, (int)ExitCodes.UsageOrSetupError);
     }
 }

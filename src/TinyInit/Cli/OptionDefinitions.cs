@@ -21,12 +21,8 @@ internal sealed class OptionDefinitions
         Description = "Start the child in its own process group and forward signals to the whole group. Env: TINYINIT_KILL_PROCESS_GROUP.",
     };
 
-    public readonly Option<int> ParentDeathSignal = new("--pdeathsig", "-p")
-    {
-        Description = "Signal tinyinit receives when its parent dies (PR_SET_PDEATHSIG), handled as if it had been sent.",
-        HelpName = "SIG",
-        CustomParser = ParseSignal,
-    };
+    public readonly Option<int> ParentDeathSignal = Scalar("--pdeathsig", ["-p"], "SIG", ParseSignal,
+        "Signal tinyinit receives when its parent dies (PR_SET_PDEATHSIG), handled as if it had been sent.");
 
     public readonly Option<int[]> RemapExit = new("--remap-exit", "-e")
     {
@@ -59,7 +55,7 @@ internal sealed class OptionDefinitions
         "SIGKILL the main child if it has not exited this long after a TERM, INT, QUIT or HUP was forwarded to it. Env: TINYINIT_KILL_AFTER.");
 
     public readonly Option<TimeSpan> Timeout = Duration("--timeout",
-        "Stop the main command once it has run this long (SIGTERM, then SIGKILL after --kill-after or the grace), clean up, and exit 124. Env: TINYINIT_TIMEOUT.");
+        "Stop the main command once it has run this long (SIGTERM, then SIGKILL after --kill-after or the grace), clean up, and exit 124; 0 means no timeout, as in timeout(1). Env: TINYINIT_TIMEOUT.");
 
     public readonly Option<string[]> Rewrite = new("--rewrite")
     {
@@ -77,17 +73,11 @@ internal sealed class OptionDefinitions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public readonly Option<string> Procfile = new("--procfile")
-    {
-        Description = "Supervise the services of a Procfile ('name: command' lines, run with /bin/sh -c). Env: TINYINIT_PROCFILE.",
-        HelpName = "PATH",
-    };
+    public readonly Option<string> Procfile = Scalar("--procfile", [], "PATH", LastText,
+        "Supervise the services of a Procfile ('name: command' lines, run with /bin/sh -c): a regular file or a pipe, at most 1 MiB. Env: TINYINIT_PROCFILE.");
 
-    public readonly Option<string> Restart = new("--restart")
-    {
-        Description = "When a service that exited is restarted: always, on-failure (default) or never. Env: TINYINIT_RESTART.",
-        HelpName = "POLICY",
-    };
+    public readonly Option<string> Restart = Scalar("--restart", [], "POLICY", LastText,
+        "When a service that exited is restarted: always, on-failure (default) or never. Env: TINYINIT_RESTART.");
 
     public readonly Option<TimeSpan> RestartThreshold = Duration("--restart-threshold",
         "A service that ran this long is restarted at once and its delay reset (default 1s).");
@@ -106,12 +96,8 @@ internal sealed class OptionDefinitions
         Description = "Prefix every line a service writes to stdout or stderr with [NAME]. Env: TINYINIT_TAG_OUTPUT.",
     };
 
-    public readonly Option<int> RestartSignal = new("--restart-signal")
-    {
-        Description = "Signal that restarts every service, one at a time, and is not forwarded (default HUP).",
-        HelpName = "SIG",
-        CustomParser = ParseSignal,
-    };
+    public readonly Option<int> RestartSignal = Scalar("--restart-signal", [], "SIG", ParseSignal,
+        "Signal that restarts every service, one at a time, and is not forwarded (default HUP; not TERM, INT or QUIT, which stop tinyinit).");
 
     public readonly Option<string[]> Essential = new("--essential")
     {
@@ -143,11 +129,8 @@ internal sealed class OptionDefinitions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public readonly Option<string> Events = new("--events")
-    {
-        Description = "Write one JSON object per line for every spawn, signal, exit, timeout and restart, then a shutdown line, to PATH (appended) or to an inherited fd (fd:N). Never slows reaping: what a slow reader cannot take is dropped and counted. Env: TINYINIT_EVENTS.",
-        HelpName = "PATH|fd:N",
-    };
+    public readonly Option<string> Events = Scalar("--events", [], "PATH|fd:N", LastText,
+        "Write one JSON object per line for every spawn, signal, exit, timeout and restart, then a shutdown line, to PATH (appended) or to an inherited fd (fd:N). Never slows reaping: what a slow reader cannot take is dropped and counted. Env: TINYINIT_EVENTS.");
 
     public readonly Option<bool> License = new("--license", "-l")
     {
@@ -180,30 +163,55 @@ internal sealed class OptionDefinitions
         return null;
     }
 
+    /// <summary>
+    /// An option that takes one value. Given again, the last value counts, as in tini and every
+    /// getopt(3) program, so a flag added to an ENTRYPOINT's can override it; each value must
+    /// still be valid.
+    /// </summary>
+    private static Option<T> Scalar<T>(string name, string[] aliases, string helpName, Func<ArgumentResult, T> parse, string description) =>
+        new(name, aliases)
+        {
+            Description = description,
+            HelpName = helpName,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = parse,
+        };
+
+    private static string LastText(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+
     private static int ParseSignal(ArgumentResult result)
     {
-        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (SignalNames.TryParse(text, allowZero: false, out int signal))
-            return signal;
-        result.AddError($"'{text}' is not a signal name or number (try TERM, SIGTERM, 15 or RTMIN+1).");
-        return 0;
+        int signal = 0;
+        foreach (Token token in result.Tokens)
+        {
+            if (!SignalNames.TryParse(token.Value, allowZero: false, out signal))
+            {
+                result.AddError($"{EchoText.Quote(token.Value)} is not a signal name or number (try TERM, SIGTERM, 15 or RTMIN+1).");
+                return 0;
+            }
+        }
+
+        return signal;
     }
 
     /// <summary>An option whose value is a duration (500ms, 3s, 2m or seconds).</summary>
-    private static Option<TimeSpan> Duration(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "DURATION",
-        CustomParser = result => ParseDuration(result, name),
-    };
+    private static Option<TimeSpan> Duration(string name, string description) =>
+        Scalar(name, [], "DURATION", result => ParseDuration(result, name), description);
 
     private static TimeSpan ParseDuration(ArgumentResult result, string name)
     {
-        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (Durations.TryParse(text, out TimeSpan duration))
-            return duration;
-        result.AddError(Durations.Invalid(name, text));
-        return default;
+        TimeSpan duration = default;
+        foreach (Token token in result.Tokens)
+        {
+            if (Durations.TryParse(name, token.Value, out duration) is string error)
+            {
+                result.AddError(error);
+                return default;
+            }
+        }
+
+        return duration;
     }
 
     private static int[] ParseExitCodes(ArgumentResult result)
@@ -214,7 +222,7 @@ internal sealed class OptionDefinitions
             string text = result.Tokens[i].Value;
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out codes[i]) || codes[i] > 255)
             {
-                result.AddError($"'{text}' is not an exit code from 0 to 255.");
+                result.AddError($"{EchoText.Quote(text)} is not an exit code from 0 to 255.");
                 return [];
             }
         }

@@ -23,7 +23,7 @@ internal static class Log
     public static LogLevel Threshold { get; set; } = LogLevel.Warn;
 
     /// <summary>The loop's non-blocking stderr, once the loop runs.</summary>
-    public static Output.OutputChannel? Stderr { get; set; }
+    public static ILogSink? Stderr { get; set; }
 
     public static bool IsEnabled(LogLevel level) => level <= Threshold;
 
@@ -63,8 +63,8 @@ internal static class Log
         if (!IsEnabled(level))
             return;
         string line = $"[tinyinit] {LevelNames[(int)level]} {message}\n";
-        if (Stderr is Output.OutputChannel channel)
-            channel.Write(Encoding.UTF8.GetBytes(line), droppable: true);
+        if (Stderr is ILogSink sink)
+            sink.WriteLogLine(Encoding.UTF8.GetBytes(line));
         else
             WriteAll(StderrFd, line);
     }

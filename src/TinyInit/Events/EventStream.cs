@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Loop;
@@ -68,14 +69,22 @@ internal sealed class EventStream : ITurnWork, IDisposable
         {
             if (!int.TryParse(target.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || fd < 3)
             {
-                error = $"--events '{target}': expected fd:N with N of 3 or more";
+                error = $"--events {EchoText.Quote(target)}: expected fd:N with N of 3 or more";
+                return null;
+            }
+
+            // Anything else is tinyinit's own (its signalfd, epoll) or the runtime's.
+            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            if (!startup.WasOpenAtStart(fd))
+            {
+                error = $"--events {EchoText.Quote(target)}: fd {fd} was not open when tinyinit started";
                 return null;
             }
 
             int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
             if (flags < 0 || (flags & 3) == Libc.O_RDONLY)
             {
-                error = $"--events '{target}': {(flags < 0 ? Errors.Describe(Errors.Last()) : "not open for writing")}";
+                error = $"--events {EchoText.Quote(target)}: {(flags < 0 ? Errors.Describe(Errors.Last()) : "not open for writing")}";
                 return null;
             }
 
@@ -86,7 +95,8 @@ internal sealed class EventStream : ITurnWork, IDisposable
             output = OutputTarget.Open(target, out Errno openError);
             if (output is null)
             {
-                error = $"--events '{target}': {Errors.Describe(openError)}";
+                // open(2): ENXIO for O_WRONLY|O_NONBLOCK on a FIFO that no process has open for reading.
+                error = $"--events {EchoText.Quote(target)}: {(openError == Errno.ENXIO ? "no process has the FIFO open for reading (start the reader first), or it is a socket" : Errors.Describe(openError))}";
                 return null;
             }
         }
@@ -198,7 +208,13 @@ internal sealed class EventStream : ITurnWork, IDisposable
             return int.MaxValue;
         int reserve = _target.Kind == OutputKind.Pipe ? PageSize : capacity / 8;
         int usable = atExit ? capacity - reserve : capacity / 2 - reserve;
-        return queued == 0 ? Math.Max(BatchLimit, usable) : Math.Max(0, usable - queued);
+        if (queued == 0)
+            return Math.Max(BatchLimit, usable);
+
+        // A socket is charged a buffer's whole allocation (socket(7) SO_SNDBUF: "the kernel doubles
+        // this value to allow space for bookkeeping overhead"): about twice what a small write holds.
+        int room = usable - queued;
+        return Math.Max(0, _target.Kind == OutputKind.Socket ? room / 2 : room);
     }
 
     /// <returns>Whether the pending batch is now wholly written.</returns>

@@ -22,6 +22,11 @@ internal static unsafe partial class Libc
     internal static partial int posix_spawnp(out int pid, byte* file, posix_spawn_file_actions_t* file_actions,
         posix_spawnattr_t* attrp, byte** argv, byte** envp);
 
+    /// <summary>posix_spawn(3): as <see cref="posix_spawnp"/>, with path used as it is (no PATH search).</summary>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int posix_spawn(out int pid, byte* path, posix_spawn_file_actions_t* file_actions,
+        posix_spawnattr_t* attrp, byte** argv, byte** envp);
+
     [LibraryImport(Libraries.Libc)]
     internal static partial int posix_spawnattr_init(posix_spawnattr_t* attr);
 
@@ -52,4 +57,14 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Libraries.Libc)]
     internal static partial int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* file_actions, int fd, int newfd);
+
+    public const int X_OK = 1;
+
+    /// <summary>access(2): whether the calling process may execute path (X_OK).</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int access(byte* path, int mode);
+
+    /// <summary>getsid(2): the session of pid (0: the caller); its pid when the caller leads its session.</summary>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial int getsid(int pid);
 }

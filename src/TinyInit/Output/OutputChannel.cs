@@ -19,7 +19,7 @@ namespace TinyInit.Output;
 /// not pass (ENOSPC on /dev/full, EPIPE, EBADF) is logged once; from then on what is written here
 /// is discarded, so the services that write through it are never blocked by it.
 /// </summary>
-internal sealed class OutputChannel : IDisposable
+internal sealed class OutputChannel : ILogSink, IDisposable
 {
     /// <summary>Above this many queued bytes the channel is backed up.</summary>
     public const int HighWater = 64 * 1024;
@@ -104,6 +104,9 @@ internal sealed class OutputChannel : IDisposable
         Append(bytes);
         _wasBackedUp |= IsBackedUp;
     }
+
+    /// <summary>tinyinit's own log line: dropped (and counted) while the channel is backed up.</summary>
+    public void WriteLogLine(ReadOnlySpan<byte> line) => Write(line, droppable: true);
 
     /// <summary>Writes what the fd takes now; called when epoll reports room.</summary>
     public void Flush()

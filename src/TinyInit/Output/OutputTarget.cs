@@ -117,7 +117,7 @@ internal sealed unsafe class OutputTarget : IDisposable
             return 0;
         if (_pollBeforeWrite)
         {
-            var ready = new Libc.pollfd { fd = Fd, events = Libc.POLLOUT };
+            var ready = new Libc.pollfd_t { fd = Fd, events = Libc.POLLOUT };
             if (Libc.poll(&ready, 1, 0) <= 0 || (ready.revents & Libc.POLLOUT) == 0)
             {
                 Marshal.SetLastPInvokeError((int)Errno.EAGAIN);
@@ -144,7 +144,7 @@ internal sealed unsafe class OutputTarget : IDisposable
     /// <summary>Waits until the fd has room, or the deadline (Stopwatch timestamp) passes. Only at exit.</summary>
     public bool WaitForRoom(long deadline)
     {
-        var ready = new Libc.pollfd { fd = Fd, events = Libc.POLLOUT };
+        var ready = new Libc.pollfd_t { fd = Fd, events = Libc.POLLOUT };
         int timeout = Loop.Deadline.TimeoutMilliseconds(deadline);
         return timeout >= 0 && Libc.poll(&ready, 1, timeout) > 0 && (ready.revents & Libc.POLLOUT) != 0;
     }

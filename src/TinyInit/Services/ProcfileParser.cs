@@ -1,4 +1,5 @@
 using System;
+using TinyInit.Cli;
 
 namespace TinyInit.Services;
 
@@ -8,6 +9,8 @@ namespace TinyInit.Services;
 /// are skipped, blanks around the name and the command are trimmed, and the line is split at
 /// the first ':' so the command may contain ':' (<c>web: gunicorn -b 0.0.0.0:80 app</c>).
 /// A '#' later in a line is left to the shell, which treats it as a comment anyway.
+/// The text is the file's bytes as a <see cref="LosslessUtf8"/> string, so a command keeps bytes
+/// that are not UTF-8; a NUL byte is an error, since the shell would never see what follows it.
 /// </summary>
 internal static class ProcfileParser
 {
@@ -15,7 +18,7 @@ internal static class ProcfileParser
 
     /// <summary>Parses Procfile text and adds each service to <paramref name="services"/>.</summary>
     /// <param name="file">The file as the user named it; only used in messages.</param>
-    /// <param name="text">The whole file. "\n" and "\r\n" line ends both work.</param>
+    /// <param name="text">The whole file, decoded with <see cref="LosslessUtf8.Decode"/>. "\n" and "\r\n" line ends both work.</param>
     /// <param name="restart">The policy every service gets; the format has no place for one.</param>
     /// <param name="services">Receives the services. It may already hold <c>--service</c> ones, whose names then
     /// count as taken. On an error it keeps the services of the lines before the bad one; setup fails anyway.</param>
@@ -34,6 +37,8 @@ internal static class ProcfileParser
             int end = rest.IndexOf('\n');
             ReadOnlySpan<char> line = (end < 0 ? rest : rest[..end]).Trim();
             rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.Contains('\0'))
+                return $"{ServiceOrigin.InFile(file, lineNumber)}: the line holds a NUL byte, which no command can contain";
 
             if (line.IsEmpty || line[0] == '#')
                 continue;
@@ -55,7 +60,7 @@ internal static class ProcfileParser
         ReadOnlySpan<char> name = line[..colon].TrimEnd();
         ReadOnlySpan<char> command = line[(colon + 1)..].TrimStart();
         if (!ServiceDefinition.IsValidName(name))
-            return $"{origin}: invalid service name '{name}' ({ServiceDefinition.NameRule})";
+            return $"{origin}: invalid service name {EchoText.Quote(name.ToString())} ({ServiceDefinition.NameRule})";
         if (command.IsEmpty)
             return $"{origin}: empty command for service '{name}'";
 

@@ -19,7 +19,7 @@ internal static class RestartPolicies
         else
         {
             policy = default;
-            return $"restart policy '{text}' is not always, on-failure or never";
+            return $"restart policy {Cli.EchoText.Quote(text)} is not always, on-failure or never";
         }
 
         return null;

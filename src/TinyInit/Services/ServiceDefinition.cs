@@ -10,7 +10,7 @@ namespace TinyInit.Services;
 /// process group, not only its pid.
 /// </summary>
 /// <param name="Name">Unique among the services; see <see cref="IsValidName"/>.</param>
-/// <param name="Command">Non-empty shell command.</param>
+/// <param name="Command">Non-empty shell command, a <see cref="Cli.LosslessUtf8"/> string: bytes that are not UTF-8 are kept.</param>
 /// <param name="Restart">When the service is started again after it ends.</param>
 /// <param name="Origin">Where it was defined, for error messages.</param>
 internal sealed record ServiceDefinition(string Name, string Command, RestartPolicy Restart, ServiceOrigin Origin)

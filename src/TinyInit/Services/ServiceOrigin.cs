@@ -1,3 +1,5 @@
+using TinyInit.Cli;
+
 namespace TinyInit.Services;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal readonly record struct ServiceOrigin(string? File, int Line, string? Op
     public static ServiceOrigin CommandLine(string option) => new(null, 0, option);
 
     /// <summary>The prefix of an error about this place: <c>Procfile:3</c> or <c>--service 'web=./run'</c>.</summary>
-    public override string ToString() => File is not null ? $"{File}:{Line}" : $"--service '{Option}'";
+    public override string ToString() => File is not null ? $"{EchoText.Escape(File)}:{Line}" : $"--service {EchoText.Quote(Option!)}";
 
     /// <summary>
     /// How an error found at <paramref name="later"/> refers to this earlier place:
@@ -25,7 +27,7 @@ internal readonly record struct ServiceOrigin(string? File, int Line, string? Op
     public string DescribeFrom(ServiceOrigin later)
     {
         if (File is null)
-            return $"by --service '{Option}'";
-        return later.File == File ? $"on line {Line}" : $"at {File}:{Line}";
+            return $"by {this}";
+        return later.File == File ? $"on line {Line}" : $"at {this}";
     }
 }

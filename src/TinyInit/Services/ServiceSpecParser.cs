@@ -1,11 +1,13 @@
 using System;
+using TinyInit.Cli;
 
 namespace TinyInit.Services;
 
 /// <summary>
 /// <c>--service NAME=COMMAND</c>: one service from the command line, for images that need two or
 /// three processes and no Procfile. Splits at the first '=', so the command may contain '='
-/// (<c>--service web=env PORT=80 ./server</c>).
+/// (<c>--service web=env PORT=80 ./server</c>). The value is a <see cref="LosslessUtf8"/> string,
+/// so the command keeps the bytes it was given.
 /// </summary>
 internal static class ServiceSpecParser
 {
@@ -24,7 +26,7 @@ internal static class ServiceSpecParser
         string name = text[..equals].Trim();
         string command = text[(equals + 1)..].Trim();
         if (!ServiceDefinition.IsValidName(name))
-            return $"{origin}: invalid service name '{name}' ({ServiceDefinition.NameRule})";
+            return $"{origin}: invalid service name {EchoText.Quote(name)} ({ServiceDefinition.NameRule})";
         if (command.Length == 0)
             return $"{origin}: empty command for service '{name}'";
 

@@ -326,16 +326,16 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         if (error != 0)
         {
             _readiness?.OnSpawned(service.Name, 0);
-            if (_settings.Essential.Contains(service.Name))
+            // An essential service that cannot run ends the run; no room for a process (125) may pass.
+            if (_settings.Essential.Contains(service.Name) && SpawnFailure.ExitCodeOf(error) is var code and not ExitCodes.UsageOrSetupError)
             {
-                int code = (Errno)error is Errno.ENOENT or Errno.ENOTDIR ? (int)ExitCodes.NotFound : (int)ExitCodes.CannotExecute;
-                EndRun(service, $"cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}", new ExitStatus(code, 0, false));
+                EndRun(service, $"cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}", new ExitStatus((int)code, 0, false));
                 return;
             }
 
             // Never a restart "now": that retried at once, recursively, until the stack overflowed.
             TimeSpan delay = service.Backoff.NextDelayAfterFailedStart();
-            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {Errors.Describe(error)}; trying again in {Durations.Format(delay)}");
+            Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}; trying again in {Durations.Format(delay)}");
             RestartIn(service, delay);
             return;
         }

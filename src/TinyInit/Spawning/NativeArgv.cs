@@ -1,13 +1,14 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Text;
+using TinyInit.Cli;
 
 namespace TinyInit.Spawning;
 
 /// <summary>
-/// A NULL-terminated argv of UTF-8 strings in native memory, for commands tinyinit builds itself
-/// (services run as <c>/bin/sh -c COMMAND</c>). The main command needs none: its argv is the
-/// tail of tinyinit's own, passed through untouched.
+/// A NULL-terminated argv in native memory, for commands tinyinit builds itself (services run as
+/// <c>/bin/sh -c COMMAND</c>). The strings are encoded with <see cref="LosslessUtf8"/>, so a
+/// command read from argv or a Procfile reaches the shell with the bytes it was given. The main
+/// command needs none: its argv is the tail of tinyinit's own, passed through untouched.
 /// </summary>
 internal sealed unsafe class NativeArgv : IDisposable
 {
@@ -20,10 +21,10 @@ internal sealed unsafe class NativeArgv : IDisposable
         _argv = (byte**)NativeMemory.AllocZeroed((nuint)(args.Length + 1), (nuint)sizeof(byte*));
         for (int i = 0; i < args.Length; i++)
         {
-            int length = Encoding.UTF8.GetByteCount(args[i]);
-            byte* text = (byte*)NativeMemory.Alloc((nuint)length + 1);
-            Encoding.UTF8.GetBytes(args[i], new Span<byte>(text, length));
-            text[length] = 0;
+            byte[] bytes = LosslessUtf8.Encode(args[i]);
+            byte* text = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
+            bytes.CopyTo(new Span<byte>(text, bytes.Length));
+            text[bytes.Length] = 0;
             _argv[i] = text;
         }
     }

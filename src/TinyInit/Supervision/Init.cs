@@ -151,20 +151,11 @@ internal sealed unsafe class Init : IDisposable
         return 0;
     }
 
-    /// <summary>What can wait until the main child runs: non-blocking output, the services, the turn order.</summary>
+    /// <summary>What can wait until the main child runs: the turn order, non-blocking output, the services.</summary>
     private void StartParts()
     {
-        _stderr = OutputChannel.Open(2, "stderr");
-        _stderr.Attach(_loop!);
-        Log.Stderr = _stderr;
-        if (_settings.TagOutput && _services is not null)
-        {
-            _stdout = OutputChannel.Open(1, "stdout");
-            _stdout.Attach(_loop!);
-            _services.TagOutputTo(_stdout, _stderr);
-        }
-
-        // Exits first, so a deadline never acts on a child that has already exited in this turn.
+        // Exits first, so a deadline never acts on a child that has already exited in this turn;
+        // the event stream last, so it writes what the turn published.
         _loop!.AddWork(_exits!);
         if (_main is not null)
             _loop.AddWork(_main);
@@ -176,6 +167,16 @@ internal sealed unsafe class Init : IDisposable
         {
             _stream.Attach(_loop);
             _loop.AddWork(_stream);
+        }
+
+        _stderr = OutputChannel.Open(2, "stderr");
+        _stderr.Attach(_loop);
+        Log.Stderr = _stderr;
+        if (_settings.TagOutput && _services is not null)
+        {
+            _stdout = OutputChannel.Open(1, "stdout");
+            _stdout.Attach(_loop);
+            _services.TagOutputTo(_stdout, _stderr);
         }
 
         _services?.StartAll();
@@ -247,7 +248,8 @@ internal sealed unsafe class Init : IDisposable
         _stream?.WriteShutdown(code, EventPublisher.Now(), deadline);
         _events.Fanout.Complete();
         _stdout?.FlushBefore(deadline);
-        Log.Stderr = null;
+
+        // Log.Stderr stays: a blocking write to a stderr nobody reads would hang tinyinit at exit.
         _stderr?.FlushBefore(deadline);
     }
 

@@ -33,6 +33,7 @@ internal sealed class Stopping
     private readonly bool _cleanUp;
     private readonly ShutdownSequence _sequence;
     private bool _killAnnounced;
+    private bool _leftoversAbandoned;
 
     public Stopping(Settings settings, int selfPid, EventLoop loop, ExitDispatch exits, ServiceSupervisor? services, MainChild? main = null)
     {
@@ -47,7 +48,7 @@ internal sealed class Stopping
     }
 
     /// <summary>Whether shutdown still has something to wait for.</summary>
-    private bool Remaining => MainRuns || !(_services?.AllStopped ?? true) || (_cleanUp && _exits.HasChildren);
+    private bool Remaining => MainRuns || !(_services?.AllStopped ?? true) || (_cleanUp && !_leftoversAbandoned && _exits.HasChildren);
 
     /// <summary>The run ended while the main child still runs (an essential service exited): it is stopped like a service.</summary>
     private bool MainRuns => _main is { Child: not null, HasExited: false };
@@ -88,7 +89,14 @@ internal sealed class Stopping
                 Log.Info($"sending SIGTERM to the remaining processes, {Durations.Format(_settings.Grace)} grace");
                 return SignalLeftovers(Libc.SIGTERM);
             case ShutdownStep.KillAll:
-                if (_sequence.GraceRanOut && !_killAnnounced)
+                if (_cleanUp && !CanReachLeftovers && !_leftoversAbandoned && _exits.HasChildren)
+                {
+                    // SIGKILL cannot reach them either: waiting longer would only delay the exit.
+                    _leftoversAbandoned = true;
+                    Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: the remaining processes cannot be signalled; exiting without them");
+                }
+
+                if (_sequence.GraceRanOut && !_killAnnounced && Remaining)
                     Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: sending SIGKILL to the remaining processes");
                 _killAnnounced = true;
                 _services?.KillAll();

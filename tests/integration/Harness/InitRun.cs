@@ -28,6 +28,7 @@ internal sealed class InitRun : IDisposable
     private readonly MemoryStream _stderrBytes = new();
     private readonly Thread _stdoutReader;
     private readonly Thread _stderrReader;
+    private readonly bool _wrapped;
     private int _initPid;
 
     private InitRun(ITestOutputHelper output, InitMode mode, IReadOnlyList<string> args, IDictionary<string, string?>? environment, IReadOnlyList<string>? wrapper = null)
@@ -53,6 +54,7 @@ internal sealed class InitRun : IDisposable
             start.FileName = Paths.TinyInit;
         }
 
+        _wrapped = wrapper is { Count: > 0 };
         if (wrapper is { Count: > 0 })
         {
             start.ArgumentList.Insert(0, start.FileName);
@@ -254,12 +256,20 @@ internal sealed class InitRun : IDisposable
 
     private int FindInitPid()
     {
-        if (Mode != InitMode.Pid1)
+        if (Mode != InitMode.Pid1 && !_wrapped)
             return _process.Id;
+
+        // Under unshare or a wrapper that forks (python, strace), tinyinit is a descendant; a
+        // wrapper that execs (sh -c 'exec ...') becomes tinyinit itself once it has exec'd.
         int pid = 0;
-        WaitUntil(() => (pid = ProcTable.Descendants(_process.Id).FirstOrDefault(e => e.Comm == "tinyinit").Pid) != 0, "tinyinit to start under unshare");
+        WaitUntil(() => (pid = ProcTable.TryRead(_process.Id) is { Comm: "tinyinit" } ? _process.Id
+            : ProcTable.Descendants(_process.Id).FirstOrDefault(e => e.Comm == "tinyinit").Pid) != 0, "tinyinit to start under its wrapper");
         return pid;
     }
+
+    /// <summary>The pid of a live process of that name below tinyinit, or 0.</summary>
+    public int DescendantNamed(string comm) =>
+        ProcTable.Descendants(InitPid).FirstOrDefault(e => e.Comm == comm && e.State != 'Z').Pid;
 
     private void ReadStdout()
     {

@@ -29,6 +29,23 @@ internal static partial class Native
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mkfifo(string path, int mode);
 
+    public const int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
+    public const uint FIONREAD = 0x541B;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int ioctl(int fd, nuint request, int* arg);
+
+    /// <summary>Bytes waiting to be read in a pipe, FIFO or socket (FIONREAD), or -1.</summary>
+    public static unsafe int QueuedBytes(int fd)
+    {
+        int queued;
+        return ioctl(fd, FIONREAD, &queued) == 0 ? queued : -1;
+    }
+
     /// <summary>Reads everything an fd holds now, up to EOF or EAGAIN.</summary>
     public static unsafe byte[] ReadAvailable(int fd)
     {

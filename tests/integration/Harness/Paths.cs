@@ -16,6 +16,16 @@ internal static class Paths
     public static string Probe { get; } = Require(Environment.GetEnvironmentVariable("TINYPROBE_BIN")
         ?? Path.Combine(Repository, "artifacts", "bin", "tinyprobe"));
 
+    /// <summary>
+    /// The python3 that runs the helper scripts: the distribution's (scripts/lib/prereqs.sh installs
+    /// it), because a python3 found first in PATH can be a version manager's shim that takes
+    /// seconds to start, longer than some deadlines of the tests.
+    /// </summary>
+    public static string Python { get; } = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    /// <summary>A helper script of the tests, in tests/integration/helpers.</summary>
+    public static string Helper(string name) => Require(Path.Combine(Repository, "tests", "integration", "helpers", name));
+
     private static string Require(string path) => File.Exists(path)
         ? path
         : throw new InvalidOperationException($"{path} does not exist: run scripts/test.sh, which builds it");

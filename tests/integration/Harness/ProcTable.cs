@@ -91,4 +91,35 @@ internal static class ProcTable
 
         return null;
     }
+
+    /// <summary>
+    /// The number of the system call pid's main thread is blocked in (/proc/PID/syscall, x86-64
+    /// numbers: 1 is write), or -1 when it is running or gone.
+    /// </summary>
+    public static int BlockedInSyscall(int pid)
+    {
+        try
+        {
+            string text = File.ReadAllText($"/proc/{pid}/syscall");
+            return int.TryParse(text.Split(' ')[0], out int number) ? number : -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Whether sig is pending for the whole process pid (ShdPnd of /proc/PID/status).</summary>
+    public static bool IsPending(int pid, int sig)
+    {
+        try
+        {
+            string? pending = StatusField($"/proc/{pid}/status", "ShdPnd");
+            return pending is not null && (Convert.ToUInt64(pending, 16) & (1UL << (sig - 1))) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

@@ -56,7 +56,7 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output)
     [InlineData(new[] { "--restart-signal", "STOP", "--service", "a=true" }, "--restart-signal SIGSTOP")]
     [InlineData(new[] { "--min-restart-delay", "0", "--service", "a=true" }, "--min-restart-delay must be longer than 0")]
     [InlineData(new[] { "--events", "fd:0", "--", "true" }, "expected fd:N with N of 3 or more")]
-    [InlineData(new[] { "--events", "fd:9", "--", "true" }, "--events 'fd:9': Bad file descriptor")]
+    [InlineData(new[] { "--events", "fd:9", "--", "true" }, "--events 'fd:9': fd 9 was not open when tinyinit started")]
     public void SettingsTinyinitCannotHonourAreUsageErrors(string[] args, string expected)
     {
         using var run = InitRun.Start(output, InitMode.Subreaper, args);

@@ -13,6 +13,10 @@
  *   ignore-term                ignore SIGTERM, print "ready", sleep forever
  *   spawn-leftover MODE...     start "tinyprobe MODE..." in the background (it outlives us), print its pid
  *   pid                        print its own pid and exit 0
+ *   lines N                    write "1" to "N", one number a line, in 4 KiB blocks; exit 0 (1 if a write fails)
+ *   exit-at-eof N              exit with N at stdin EOF
+ *   storm PID SIG              sigqueue SIG to PID without pause until PID is gone (ESRCH) or this is killed;
+ *                              print "storming" once the first signal is queued
  *   notify MSG [FILE]          (once FILE exists) send MSG to $NOTIFY_SOCKET (sd_notify), print "notified MSG", sleep forever
  *   send-notify MSG            send MSG to $NOTIFY_SOCKET and exit 0 (1 if it could not)
  */
@@ -224,6 +228,50 @@ static int spawn_leftover(char *self, char **argv)
     return 0;
 }
 
+static int write_all(int fd, const char *data, size_t length)
+{
+    while (length > 0) {
+        ssize_t w = write(fd, data, length);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        data += w;
+        length -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Numbered lines, so that a reader can tell a lost or reordered line from the numbers alone. */
+static int write_lines(long count)
+{
+    char block[4096];
+    size_t used = 0;
+    for (long i = 1; i <= count; i++) {
+        if (used > sizeof block - 32) {
+            if (write_all(1, block, used) < 0) return 1;
+            used = 0;
+        }
+        used += (size_t)snprintf(block + used, sizeof block - used, "%ld\n", i);
+    }
+    return write_all(1, block, used) < 0 ? 1 : 0;
+}
+
+/* A signal storm: queued real-time signals are never merged, so every one costs the receiver a read. */
+static int storm(pid_t target, int sig)
+{
+    union sigval value = { .sival_int = 0 };
+    int announced = 0;
+    for (;;) {
+        if (sigqueue(target, sig, value) == 0) {
+            if (!announced) { say("storming"); announced = 1; }
+        } else if (errno == ESRCH) {
+            return 0;
+        } else if (errno != EAGAIN) {
+            perror("sigqueue");
+            return 3;
+        }
+    }
+}
+
 /* sd_notify(3) as a client does it: one datagram to $NOTIFY_SOCKET, a path or an @abstract name. */
 static int send_notify(const char *message)
 {
@@ -292,6 +340,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(mode, "spawn-leftover") && argc > 2) return spawn_leftover(argv[0], argv + 2);
     if (!strcmp(mode, "pid")) { say("pid %d", getpid()); return 0; }
+    if (!strcmp(mode, "lines") && argc > 2) return write_lines(atol(argv[2]));
+    if (!strcmp(mode, "exit-at-eof") && argc > 2) { wait_stdin_eof(); return atoi(argv[2]); }
+    if (!strcmp(mode, "storm") && argc > 3) return storm(atoi(argv[2]), atoi(argv[3]));
     if (!strcmp(mode, "notify") && argc > 2) return notify_and_stay(argv[2], argc > 3 ? argv[3] : NULL);
     if (!strcmp(mode, "send-notify") && argc > 2) return send_notify(argv[2]);
     fprintf(stderr, "tinyprobe: unknown mode '%s'\n", mode);

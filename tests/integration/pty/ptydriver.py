@@ -10,6 +10,8 @@ STEPS_JSON is a list of steps, each [action, text]:
   ["ctrl", "c"]            type Ctrl-C (likewise "z", "\\\\" for Ctrl-\\)
   ["foreground", "sleep"]  wait until the terminal's foreground process group is led by a process of
                            that name: keys typed before would reach the wrong process
+  ["until", ["cmd", ...]]  wait (10 s at most) until the command exits 0: for a condition the driver
+                           cannot see itself, such as the foreground group of a container's own pty
 At the end it waits for the command to exit and prints "child-exit N" (128+N for a signal).
 Exit status: 0 when every step succeeded, 1 otherwise (the transcript goes to stderr).
 """
@@ -18,6 +20,7 @@ import os
 import pty
 import re
 import select
+import subprocess
 import sys
 import time
 
@@ -81,6 +84,13 @@ def main():
             while foreground_name(fd) != text:
                 if time.monotonic() > end:
                     fail(f"'{text}' never became the foreground process group")
+                read_some(0.02)
+        elif action == "until":
+            end = time.monotonic() + DEADLINE
+            while subprocess.run(text, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL).returncode != 0:
+                if time.monotonic() > end:
+                    fail(f"{text} never succeeded")
                 read_some(0.02)
         elif action == "expect":
             end = time.monotonic() + DEADLINE

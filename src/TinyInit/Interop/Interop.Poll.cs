@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+
+namespace TinyInit.Interop;
+
+internal static unsafe partial class Libc
+{
+    public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+
+    /// <summary><c>struct pollfd</c> (poll(2)).</summary>
+    internal struct pollfd_t
+    {
+        public int fd;
+        public short events;
+        public short revents;
+    }
+
+    /// <summary>poll(2) on a few fds: waits before the event loop exists, and the bounded waits at exit.</summary>
+    /// <returns>The number of ready fds, 0 on timeout, or -1 and errno.</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int poll(pollfd_t* fds, nuint nfds, int timeout);
+}
