@@ -6,7 +6,7 @@ namespace TinyInit.IntegrationTests.Core;
 
 /// <summary>
 /// Every thread of tinyinit blocks the handled signals (the runtime's threads exist before Main:
-/// ../shared/notes/platform.md, fact 1), so a burst of SIGTERM cannot kill it.
+/// docs/design.md, "The signal mask"), so a burst of SIGTERM cannot kill it.
 /// </summary>
 public sealed class SignalMaskTests(ITestOutputHelper output)
 {
