@@ -48,6 +48,8 @@ internal static class CommandLine
             return Fail(serviceError);
         if (split.CommandStart >= args.Length && settings.Services.Count == 0)
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
+        if (ReadinessOptions.Build(settings, hasMain: split.CommandStart < args.Length) is string readinessError)
+            return Fail(readinessError);
         if (RestartDelayError(settings) is string delayError)
             return Fail(delayError);
         if (ForwardableSignalError(settings, handledSignals) is string signalError)
@@ -181,6 +183,7 @@ internal static class CommandLine
         if (result.GetValue(options.Events) is string events)
             settings.EventsTarget = events;
         IfGiven(result, options.RestartSignal, value => settings.RestartSignal = value);
+        ReadinessOptions.Apply(result, options, settings);
         return null;
     }
 
@@ -248,6 +251,7 @@ internal static class CommandLine
             ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
             ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
             ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
+        ReadinessOptions.ApplyEnvironment(settings);
         error ??= SignalRewrites.TryAddList(Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "", settings.Rewrites);
         return error is null;
     }

@@ -100,6 +100,36 @@ internal sealed class OptionDefinitions
     public readonly Option<int> RestartSignal = Scalar("--restart-signal", [], "SIG", ParseSignal,
         "Signal that restarts every service, one at a time, and is not forwarded (default HUP; not TERM, INT or QUIT, which stop tinyinit).");
 
+    public readonly Option<string[]> Essential = new("--essential")
+    {
+        Description = "When service NAME exits, for any reason, it is not restarted: everything is stopped and tinyinit exits with its code (repeatable). Env: TINYINIT_ESSENTIAL=a,b.",
+        HelpName = "NAME",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public readonly Option<string[]> Ready = new("--ready")
+    {
+        Description = "How service NAME (main: the main command) says it is ready: notify (READY=1 on NOTIFY_SOCKET), fd:N (a newline on fd N) or check:COMMAND (exits 0) (repeatable). Without it: once spawned.",
+        HelpName = "NAME=MODE",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public readonly Option<TimeSpan> ReadyInterval = Duration("--ready-interval",
+        "How often a check: command is tried, and how long one try may run (default 1s).");
+
+    public readonly Option<TimeSpan> ReadyTimeout = Duration("--ready-timeout",
+        "A service not ready this long after its spawn is stopped and has failed: restarted as --restart says (default: no limit).");
+
+    public readonly Option<string[]> After = new("--after")
+    {
+        Description = "Start NAME (a service, or main: the main command) only once every DEP is ready (repeatable).",
+        HelpName = "NAME=DEP[,DEP...]",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public readonly Option<string> Events = Scalar("--events", [], "PATH|fd:N", LastText,
         "Write one JSON object per line for every spawn, signal, exit, timeout and restart, then a shutdown line, to PATH (appended) or to an inherited fd (fd:N). Never slows reaping: what a slow reader cannot take is dropped and counted. Env: TINYINIT_EVENTS.");
 
@@ -115,6 +145,7 @@ internal sealed class OptionDefinitions
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
             Grace, NoCleanup, KillAfter, Timeout, Rewrite,
             Service, Procfile, Restart, RestartThreshold, MinRestartDelay, MaxRestartDelay, KillTimeout, TagOutput, RestartSignal,
+            Essential, Ready, ReadyInterval, ReadyTimeout, After,
             Events, License,
         };
     }

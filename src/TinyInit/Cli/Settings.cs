@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TinyInit.Diagnostics;
+using TinyInit.Readiness;
 using TinyInit.Services;
 
 namespace TinyInit.Cli;
@@ -68,6 +69,24 @@ internal sealed class Settings
 
     /// <summary>--restart-signal: the signal that restarts every service, one at a time.</summary>
     public int RestartSignal { get; set; } = Interop.Libc.SIGHUP;
+
+    /// <summary>--essential, TINYINIT_ESSENTIAL: the services whose exit ends the run.</summary>
+    public HashSet<string> Essential { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>--ready NAME=MODE values, in order; built into <see cref="Readiness"/> once the services are known.</summary>
+    public List<string> ReadySpecs { get; } = [];
+
+    /// <summary>--after NAME=DEP[,DEP...] values, in order; built into <see cref="Readiness"/>.</summary>
+    public List<string> AfterSpecs { get; } = [];
+
+    /// <summary>--ready-interval: how often a check: command is tried, and how long a try may run.</summary>
+    public TimeSpan ReadyInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>--ready-timeout: a service not ready this long after its spawn has failed; null: no limit.</summary>
+    public TimeSpan? ReadyTimeout { get; set; }
+
+    /// <summary>How each service and the main command say they are ready, and what they wait for.</summary>
+    public ReadinessPlan Readiness { get; set; } = ReadinessPlan.Empty;
 
     /// <summary>--events: PATH or fd:N for the JSON event stream, or null.</summary>
     public string? EventsTarget { get; set; }

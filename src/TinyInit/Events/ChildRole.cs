@@ -13,6 +13,9 @@ internal enum ChildRole
     /// <summary>A child tinyinit spawned and tracks besides the main one.</summary>
     Service,
 
+    /// <summary>A try of a service's readiness check (--ready NAME=check:COMMAND), which tinyinit spawned.</summary>
+    ReadinessCheck,
+
     /// <summary>A descendant tinyinit never spawned, reaped only because it was re-parented to tinyinit.</summary>
     Orphan,
 }

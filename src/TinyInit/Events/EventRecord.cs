@@ -44,6 +44,9 @@ internal sealed class EventRecord
     [JsonPropertyName("delay_ms")]
     public long? DelayMs { get; init; }
 
+    [JsonPropertyName("since_spawn_ms")]
+    public long? SinceSpawnMs { get; init; }
+
     [JsonPropertyName("dropped")]
     public long? Dropped { get; init; }
 
@@ -63,8 +66,8 @@ internal sealed class EventRecord
         InitEventKind.Exit => new EventRecord
         {
             Event = "exit", TimeNs = e.MonotonicNanoseconds, Pid = e.Exit.Pid, Role = RoleName(e.Exit.Role),
-            Command = e.Exit.Role == ChildRole.Service ? null : e.Exit.Command,
-            Service = e.Exit.Role == ChildRole.Service ? e.Exit.Command : null,
+            Command = NamesService(e.Exit.Role) ? null : e.Exit.Command,
+            Service = NamesService(e.Exit.Role) ? e.Exit.Command : null,
             ExitCode = e.Exit.ToExitCode(), Signal = e.Exit.Signal != 0 ? SignalNames.Name(e.Exit.Signal) : null,
             CoreDumped = e.Exit.CoreDumped,
         },
@@ -72,16 +75,26 @@ internal sealed class EventRecord
         {
             Event = "timeout", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Command = e.Name, DelayMs = e.Signal,
         },
+        InitEventKind.Ready => new EventRecord
+        {
+            Event = "ready", TimeNs = e.MonotonicNanoseconds, Pid = e.Pid, Role = RoleName(e.Role),
+            Command = e.Role == ChildRole.Service ? null : e.Name, Service = e.Role == ChildRole.Service ? e.Name : null,
+            SinceSpawnMs = e.Signal,
+        },
         _ => new EventRecord
         {
             Event = "restart", TimeNs = e.MonotonicNanoseconds, Service = e.Name, DelayMs = e.Signal,
         },
     };
 
+    /// <summary>A service's exit, or its readiness check's, names the service rather than a command.</summary>
+    private static bool NamesService(ChildRole role) => role is ChildRole.Service or ChildRole.ReadinessCheck;
+
     private static string RoleName(ChildRole role) => role switch
     {
         ChildRole.Main => "main",
         ChildRole.Service => "service",
+        ChildRole.ReadinessCheck => "check",
         _ => "orphan",
     };
 }

@@ -9,7 +9,7 @@ namespace TinyInit.Events;
 /// <param name="Pid">The child concerned, or 0.</param>
 /// <param name="Name">The command or service name, where known.</param>
 /// <param name="Role">Main, service or orphan.</param>
-/// <param name="Signal">The signal received (Signal) or the delay in milliseconds (Restart, Timeout).</param>
+/// <param name="Signal">The signal received (Signal), the delay in milliseconds (Restart, Timeout), or the time since the spawn in milliseconds (Ready).</param>
 /// <param name="Forwarded">The signal sent on after --rewrite; 0 when it was dropped.</param>
 /// <param name="Exit">The exit, for <see cref="InitEventKind.Exit"/>.</param>
 internal readonly record struct InitEvent(

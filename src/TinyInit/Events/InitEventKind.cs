@@ -17,4 +17,7 @@ internal enum InitEventKind
 
     /// <summary>A service will be started again after a delay (0: at once).</summary>
     Restart,
+
+    /// <summary>A service or the main command with --ready said it is ready.</summary>
+    Ready,
 }

@@ -36,6 +36,9 @@ internal sealed class ServiceRuntime : IDisposable
     /// <summary>When to SIGKILL it if it has not exited since SIGTERM, or <see cref="Deadline.None"/>.</summary>
     public long KillAt { get; set; } = Deadline.None;
 
+    /// <summary>It was stopped because it was not ready in time (--ready-timeout): its exit is a failure.</summary>
+    public bool NotReadyInTime { get; set; }
+
     /// <summary>How long the current stop gives it before SIGKILL: the kill timeout, or less within the grace.</summary>
     public TimeSpan StopTimeout { get; set; }
 

@@ -35,6 +35,7 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
     private readonly SpawnRequest _template;
     private readonly EventLoop _loop;
     private readonly EventPublisher _events;
+    private readonly IServiceReadiness? _readiness;
     private OutputChannel? _stdout;
     private OutputChannel? _stderr;
     private readonly List<ServiceRuntime> _services = [];
@@ -48,12 +49,14 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
     /// <param name="template">How tinyinit starts children: its original signal state and environment.</param>
     /// <param name="loop">Where the tagged-output pipes are watched.</param>
     /// <param name="events">Where spawns and restarts are published.</param>
-    public ServiceSupervisor(Settings settings, SpawnRequest template, EventLoop loop, EventPublisher events)
+    /// <param name="readiness">Start order and readiness (--after, --ready), or null when none is declared.</param>
+    public ServiceSupervisor(Settings settings, SpawnRequest template, EventLoop loop, EventPublisher events, IServiceReadiness? readiness = null)
     {
         _settings = settings;
         _template = template;
         _loop = loop;
         _events = events;
+        _readiness = readiness;
         foreach (ServiceDefinition definition in settings.Services.Services)
         {
             var backoff = new RestartBackoff(settings.RestartThreshold, settings.MinRestartDelay, settings.MaxRestartDelay, RestartBackoff.DefaultFactor);
@@ -63,6 +66,9 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
 
     /// <summary>Whether no service has a process running.</summary>
     public bool AllStopped => _byPid.Count == 0;
+
+    /// <summary>How an essential service (--essential) ended, which ends the run; null while none has.</summary>
+    public ExitStatus? EssentialExit { get; private set; }
 
     /// <summary>The earliest restart or kill deadline (Stopwatch timestamp), or long.MaxValue.</summary>
     public long NextDeadline
@@ -106,6 +112,7 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         service.Child!.MarkExited(status);
         service.Child = null;
         service.KillAt = Deadline.None;
+        _readiness?.OnExited(service.Name);
         string how = $"{status.Describe()} after {Durations.Format(ranFor)}";
 
         if (_stopping)
@@ -119,6 +126,10 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
             service.Backoff.Reset();
             Start(service);
             ContinueRestartingAll();
+        }
+        else if (_settings.Essential.Contains(service.Name))
+        {
+            EndRun(service, $"(pid {pid}) {how}", status);
         }
         else
         {
@@ -194,6 +205,22 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
             ContinueRestartingAll();
     }
 
+    /// <summary>Starts a service that waited for its dependencies (--after), unless it runs or tinyinit is stopping.</summary>
+    public void StartHeld(string name)
+    {
+        if (_services.Find(s => s.Name == name) is { Child: null } service && !_stopping)
+            Start(service);
+    }
+
+    /// <summary>--ready-timeout: stops a service that is not ready in time; its exit then counts as a failure.</summary>
+    public void FailNotReady(string name)
+    {
+        if (_services.Find(s => s.Name == name) is not { Child: not null } service || _stopping)
+            return;
+        service.NotReadyInTime = true;
+        Stop(service, Deadline.None, sendTerm: true);
+    }
+
     /// <summary>Without a main command, the signals tinyinit does not act on itself go to every service.</summary>
     public void ForwardToAll(int sig)
     {
@@ -236,9 +263,20 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         child.Signal(Libc.SIGTERM, wholeGroup: true);
     }
 
+    /// <summary>--essential: it is not restarted, and the run ends with its status, as with the main child's.</summary>
+    private void EndRun(ServiceRuntime service, string how, ExitStatus status)
+    {
+        Log.Warn($"essential service '{service.Name}' {how}: stopping everything");
+        EssentialExit = status;
+        StopRestarting();
+    }
+
     private void ScheduleRestart(ServiceRuntime service, TimeSpan ranFor, string how, ExitStatus status)
     {
-        if (!RestartBackoff.ShouldRestart(service.Definition.Restart, status, stoppedByUs: false))
+        // Not ready in time (--ready-timeout) is a failure whatever the exit status after the stop.
+        bool failed = service.NotReadyInTime;
+        service.NotReadyInTime = false;
+        if (failed ? service.Definition.Restart == RestartPolicy.Never : !RestartBackoff.ShouldRestart(service.Definition.Restart, status, stoppedByUs: false))
         {
             Log.Warn($"service '{service.Name}' {how}; not restarted (--restart {RestartPolicies.Name(service.Definition.Restart)})");
             return;
@@ -259,6 +297,8 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
     private void Start(ServiceRuntime service)
     {
         service.RestartAt = Deadline.None;
+        if (_readiness?.MayStart(service.Name) == false)
+            return;
         OutputPipe? stdout = null, stderr = null;
         if (_settings.TagOutput)
         {
@@ -279,11 +319,21 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
             };
         }
 
+        if (_readiness is not null)
+            request = _readiness.PrepareSpawn(service.Name, request);
         int error = ChildSpawner.Spawn(request, out int pid);
         stdout?.CloseWriteEnd();
         stderr?.CloseWriteEnd();
         if (error != 0)
         {
+            _readiness?.OnSpawned(service.Name, 0);
+            // An essential service that cannot run ends the run; no room for a process (125) may pass.
+            if (_settings.Essential.Contains(service.Name) && SpawnFailure.ExitCodeOf(error) is var code and not ExitCodes.UsageOrSetupError)
+            {
+                EndRun(service, $"cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}", new ExitStatus((int)code, 0, false));
+                return;
+            }
+
             // Never a restart "now": that retried at once, recursively, until the stack overflowed.
             TimeSpan delay = service.Backoff.NextDelayAfterFailedStart();
             Log.Error($"service '{service.Name}': cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}; trying again in {Durations.Format(delay)}");
@@ -296,6 +346,7 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         _byPid[pid] = service;
         Log.Info($"service '{service.Name}' started as pid {pid}");
         _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, service.Name, ChildRole.Service));
+        _readiness?.OnSpawned(service.Name, pid);
     }
 
     private OutputPipe? OpenPipe(ServiceRuntime service, OutputChannel? channel)

@@ -72,6 +72,8 @@ internal static unsafe class ChildSpawner
             rc = Libc.posix_spawn_file_actions_adddup2(actions, request.StdoutFd, 1);
         if (rc == 0 && request.StderrFd >= 0)
             rc = Libc.posix_spawn_file_actions_adddup2(actions, request.StderrFd, 2);
+        if (rc == 0 && request.ExtraFd >= 0)
+            rc = Libc.posix_spawn_file_actions_adddup2(actions, request.ExtraFd, request.ExtraFdTarget);
         if (rc == 0)
             rc = Libc.posix_spawnattr_setflags(attr, flags);
         return rc;

@@ -3,6 +3,10 @@ namespace TinyInit.Spawning;
 /// <summary>What <see cref="ChildSpawner"/> needs to start a child the way tinyinit was started.</summary>
 internal readonly unsafe struct SpawnRequest
 {
+    public SpawnRequest()
+    {
+    }
+
     /// <summary>NULL-terminated argv; Argv[0] is looked up in PATH.</summary>
     public byte** Argv { get; init; }
 
@@ -26,4 +30,10 @@ internal readonly unsafe struct SpawnRequest
 
     /// <summary>An fd that becomes the child's stderr, or -1 to inherit tinyinit's.</summary>
     public int StderrFd { get; init; }
+
+    /// <summary>One more fd the child gets, at <see cref="ExtraFdTarget"/> (a readiness pipe, /dev/null as stdin), or -1.</summary>
+    public int ExtraFd { get; init; } = -1;
+
+    /// <summary>Where <see cref="ExtraFd"/> goes in the child; dup'ed after stdout and stderr.</summary>
+    public int ExtraFdTarget { get; init; }
 }

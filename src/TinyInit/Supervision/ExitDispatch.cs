@@ -3,6 +3,7 @@ using TinyInit.Children;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Loop;
+using TinyInit.Readiness;
 using TinyInit.Reaping;
 using TinyInit.Services;
 
@@ -27,14 +28,16 @@ internal sealed class ExitDispatch : ITurnWork
     private readonly EventPublisher _events;
     private readonly MainChild? _main;
     private readonly ServiceSupervisor? _services;
+    private readonly ReadinessCoordinator? _readiness;
     private readonly bool _warnOnReap;
 
-    public ExitDispatch(EventPublisher events, MainChild? main, ServiceSupervisor? services, bool warnOnReap)
+    public ExitDispatch(EventPublisher events, MainChild? main, ServiceSupervisor? services, bool warnOnReap, ReadinessCoordinator? readiness = null)
     {
         _events = events;
         _main = main;
         _services = services;
         _warnOnReap = warnOnReap;
+        _readiness = readiness;
     }
 
     /// <summary>Set by SIGCHLD: children may have exited. Stays set while a pass was cut short.</summary>
@@ -83,10 +86,12 @@ internal sealed class ExitDispatch : ITurnWork
     {
         bool isMain = _main?.Child is TrackedChild main && main.Pid == pid && main.Exit is null;
         string? service = isMain ? null : _services?.NameOf(pid);
+        string? checkOf = isMain || service is not null ? null : _readiness?.CheckOwner(pid);
         if (_events.HasSubscribers)
         {
             (ChildRole role, string? name) = isMain ? (ChildRole.Main, _main!.Child!.Name)
                 : service is not null ? (ChildRole.Service, service)
+                : checkOf is not null ? (ChildRole.ReadinessCheck, checkOf)
                 : (ChildRole.Orphan, ProcFs.CommandName(pid));
             var exit = new ExitEvent(pid, status.Code, status.Signal, status.CoreDumped, name, role, EventPublisher.Now());
             _events.Publish(new InitEvent(InitEventKind.Exit, exit.MonotonicNanoseconds, pid, name, role, Exit: exit));
@@ -101,6 +106,10 @@ internal sealed class ExitDispatch : ITurnWork
         else if (service is not null)
         {
             _services!.OnExit(pid, status);
+        }
+        else if (checkOf is not null)
+        {
+            _readiness!.OnCheckExit(pid, status);
         }
         else if (_warnOnReap)
         {

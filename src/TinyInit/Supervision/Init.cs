@@ -7,6 +7,7 @@ using TinyInit.Interop;
 using TinyInit.Loop;
 using TinyInit.Output;
 using TinyInit.Reaping;
+using TinyInit.Readiness;
 using TinyInit.Services;
 using TinyInit.Signals;
 using TinyInit.Spawning;
@@ -45,7 +46,10 @@ internal sealed unsafe class Init : IDisposable
     private OutputChannel? _stderr;
     private ServiceSupervisor? _services;
     private ExitDispatch? _exits;
+    private ReadinessCoordinator? _readiness;
     private bool _stopRequested;
+    private int _stopSignal;
+    private int? _heldMainSpawnError;
 
     public Init(Settings settings, in Libc.tinyinit_startup startup)
     {
@@ -65,8 +69,11 @@ internal sealed unsafe class Init : IDisposable
             _main = new MainChild(settings.Command[0], settings.ProcessGroup, settings.Timeout, settings.KillAfter, settings.Grace, _events);
     }
 
-    /// <summary>Whether the loop has done its work: the main child exited, or (services only) a terminating signal came.</summary>
-    private bool Finished => _main is not null ? _main.HasExited : _stopRequested;
+    /// <summary>
+    /// Whether the loop has done its work: the main child exited, an essential service exited, or a
+    /// terminating signal came while there was no main child (services only, or one held by --after).
+    /// </summary>
+    private bool Finished => (_main?.HasExited ?? false) || _stopRequested || _services?.EssentialExit is not null || _heldMainSpawnError is not null;
 
     /// <summary>Runs the command to its end.</summary>
     /// <returns>tinyinit's exit code.</returns>
@@ -75,9 +82,9 @@ internal sealed unsafe class Init : IDisposable
         int setupError = SetUp();
         if (setupError != 0)
             return setupError;
-        if (_main is not null)
+        if (_main is not null && !(_readiness?.HoldsMain ?? false))
         {
-            int spawnError = _main.Spawn(_template, _startup.argv + _settings.CommandIndex);
+            int spawnError = SpawnMain();
             if (spawnError != 0)
                 return spawnError;
         }
@@ -87,8 +94,9 @@ internal sealed unsafe class Init : IDisposable
         while (!Finished)
             _loop!.RunOnce();
 
-        int code = FinalExitCode(_main?.ExitCode ?? 0);
-        Guard(() => new Stopping(_settings, _selfPid, _loop!, _exits!, _services).Run());
+        int code = FinalExitCode(RunExitCode());
+        Guard(() => _readiness?.Stop());
+        Guard(() => new Stopping(_settings, _selfPid, _loop!, _exits!, _services, _main).Run());
         Guard(() => WriteLastLines(code));
         return code;
     }
@@ -117,9 +125,17 @@ internal sealed unsafe class Init : IDisposable
             }
         }
 
+        _readiness = ReadinessCoordinator.Create(_settings, _template, _startup.envp, _loop, _events, _selfPid, out string? readinessError);
+        if (readinessError is not null)
+        {
+            Log.Error(readinessError);
+            return (int)ExitCodes.UsageOrSetupError;
+        }
+
         if (_settings.Services.Count > 0)
-            _services = new ServiceSupervisor(_settings, _template, _loop, _events);
-        _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap) { Due = true };
+            _services = new ServiceSupervisor(_settings, _template, _loop, _events, _readiness);
+        _readiness?.Attach(_services, StartHeldMain);
+        _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap, _readiness) { Due = true };
 
         RegisterAsReaper();
         if (_settings.ParentDeathSignal != 0)
@@ -146,6 +162,8 @@ internal sealed unsafe class Init : IDisposable
             _loop.AddWork(_main);
         if (_services is not null)
             _loop.AddWork(_services);
+        if (_readiness is not null)
+            _loop.AddWork(_readiness);
         if (_stream is not null)
         {
             _stream.Attach(_loop);
@@ -186,7 +204,7 @@ internal sealed unsafe class Init : IDisposable
         foreach (ref readonly Libc.signalfd_siginfo info in _signals!.ReadBatch())
         {
             int sig = (int)info.ssi_signo;
-            SignalDecision decision = _router.Route(sig, info.ssi_pid == _selfPid, _main is not null, _main?.HasExited ?? false);
+            SignalDecision decision = _router.Route(sig, info.ssi_pid == _selfPid, _main?.Child is not null, _main?.HasExited ?? false);
             switch (decision.Action)
             {
                 case SignalAction.Reap:
@@ -210,6 +228,7 @@ internal sealed unsafe class Init : IDisposable
                     _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), Signal: sig, Forwarded: 0));
                     Log.Info($"{SignalNames.Name(sig)} received: stopping the services");
                     _stopRequested = true;
+                    _stopSignal = sig;
                     _services?.StopRestarting();
                     break;
                 case SignalAction.ForwardToServices:
@@ -233,6 +252,38 @@ internal sealed unsafe class Init : IDisposable
 
         // Log.Stderr stays: a blocking write to a stderr nobody reads would hang tinyinit at exit.
         _stderr?.FlushBefore(deadline);
+    }
+
+    /// <summary>The main child's spawn, with what readiness adds to it (its environment, a notification pipe).</summary>
+    /// <returns>0, or the exit code for the failure (127, 126), already logged.</returns>
+    private int SpawnMain()
+    {
+        SpawnRequest request = _readiness?.PrepareMainSpawn(_template) ?? _template;
+        int error = _main!.Spawn(request, _startup.argv + _settings.CommandIndex);
+        _readiness?.OnMainSpawned(error == 0 ? _main.Child!.Pid : 0);
+        return error;
+    }
+
+    /// <summary>--after main=…: the services the main command waits for are ready.</summary>
+    private void StartHeldMain()
+    {
+        int error = SpawnMain();
+        if (error != 0)
+            _heldMainSpawnError = error;
+    }
+
+    /// <summary>The code of whatever ended the run, before -e remapping.</summary>
+    private int RunExitCode()
+    {
+        if (_services?.EssentialExit is ExitStatus essential)
+            return essential.ToExitCode();
+        if (_heldMainSpawnError is int spawnError)
+            return spawnError;
+
+        // Stopped before the main command could start (--after main=…): as if the signal had killed it.
+        if (_main is { Child: null } && _stopRequested)
+            return (int)ExitCodes.SignalOffset + _stopSignal;
+        return _main?.ExitCode ?? 0;
     }
 
     private int FinalExitCode(int code)
@@ -269,6 +320,7 @@ internal sealed unsafe class Init : IDisposable
     {
         _stream?.Dispose();
         _services?.Dispose();
+        _readiness?.Dispose();
         _main?.Dispose();
         _signals?.Dispose();
         _stdout?.Dispose();

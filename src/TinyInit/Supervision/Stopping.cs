@@ -1,3 +1,4 @@
+using TinyInit.Children;
 using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
@@ -10,8 +11,8 @@ using TinyInit.Text;
 namespace TinyInit.Supervision;
 
 /// <summary>
-/// Carries out the <see cref="ShutdownSequence"/> once the main child has exited: the services
-/// and every leftover get SIGTERM, then the grace period while the loop goes on reaping and
+/// Carries out the <see cref="ShutdownSequence"/> once the main child has exited (or an essential
+/// service has, and then the main child is stopped with the rest): the services and every leftover get SIGTERM, then the grace period while the loop goes on reaping and
 /// forwarding, then SIGKILL, until tinyinit has no child left. --no-cleanup leaves everything but
 /// the services alone.
 ///
@@ -29,13 +30,15 @@ internal sealed class Stopping
     private readonly EventLoop _loop;
     private readonly ExitDispatch _exits;
     private readonly ServiceSupervisor? _services;
+    private readonly MainChild? _main;
     private readonly bool _cleanUp;
     private readonly ShutdownSequence _sequence;
     private bool _killAnnounced;
     private bool _leftoversAbandoned;
 
-    public Stopping(Settings settings, int selfPid, EventLoop loop, ExitDispatch exits, ServiceSupervisor? services)
+    public Stopping(Settings settings, int selfPid, EventLoop loop, ExitDispatch exits, ServiceSupervisor? services, MainChild? main = null)
     {
+        _main = main;
         _settings = settings;
         _selfPid = selfPid;
         _loop = loop;
@@ -46,7 +49,10 @@ internal sealed class Stopping
     }
 
     /// <summary>Whether shutdown still has something to wait for.</summary>
-    private bool Remaining => !(_services?.AllStopped ?? true) || (_cleanUp && !_leftoversAbandoned && _exits.HasChildren);
+    private bool Remaining => MainRuns || !(_services?.AllStopped ?? true) || (_cleanUp && !_leftoversAbandoned && _exits.HasChildren);
+
+    /// <summary>The run ended while the main child still runs (an essential service exited): it is stopped like a service.</summary>
+    private bool MainRuns => _main is { Child: not null, HasExited: false };
 
     /// <summary>Whether leftovers other than tinyinit's known children can be found and signalled.</summary>
     private bool CanReachLeftovers => _selfPid == 1 || ProcFs.IsOurs;
@@ -64,6 +70,8 @@ internal sealed class Stopping
         // The leftovers' SIGTERM reached the services too, unless it reached nothing: then they are
         // signalled by process group, as with --no-cleanup.
         _services?.StopAll(_sequence.GraceEnd, sendTerm: termed == 0);
+        if (termed == 0 && MainRuns)
+            _main!.Forward(Libc.SIGTERM, armsKillAfter: false);
         while (!_sequence.IsOver)
         {
             _loop.RunOnce(_sequence.NextDeadline);
@@ -93,6 +101,8 @@ internal sealed class Stopping
                     Log.Warn($"grace period of {Durations.Format(_settings.Grace)} is over: sending SIGKILL to the remaining processes");
                 _killAnnounced = true;
                 _services?.KillAll();
+                if (MainRuns)
+                    _main!.Forward(Libc.SIGKILL, armsKillAfter: false);
                 return _cleanUp ? SignalLeftovers(Libc.SIGKILL) : 0;
             case ShutdownStep.GiveUp:
                 ReportLeftovers();

@@ -17,6 +17,8 @@
  *   exit-at-eof N              exit with N at stdin EOF
  *   storm PID SIG              sigqueue SIG to PID without pause until PID is gone (ESRCH) or this is killed;
  *                              print "storming" once the first signal is queued
+ *   notify MSG [FILE]          (once FILE exists) send MSG to $NOTIFY_SOCKET (sd_notify), print "notified MSG", sleep forever
+ *   send-notify MSG            send MSG to $NOTIFY_SOCKET and exit 0 (1 if it could not)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,11 +27,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -266,6 +272,40 @@ static int storm(pid_t target, int sig)
     }
 }
 
+/* sd_notify(3) as a client does it: one datagram to $NOTIFY_SOCKET, a path or an @abstract name. */
+static int send_notify(const char *message)
+{
+    const char *address = getenv("NOTIFY_SOCKET");
+    if (!address || !*address || strlen(address) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+        fprintf(stderr, "tinyprobe: no usable NOTIFY_SOCKET\n");
+        return 1;
+    }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t length = strlen(address);
+    memcpy(sa.sun_path, address, length);
+    if (sa.sun_path[0] == '@') sa.sun_path[0] = 0;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    socklen_t size = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length);
+    if (fd < 0 || sendto(fd, message, strlen(message), 0, (struct sockaddr *)&sa, size) < 0) {
+        perror("tinyprobe: sendto NOTIFY_SOCKET");
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int notify_and_stay(const char *message, const char *file)
+{
+    struct stat st;
+    while (file && stat(file, &st) < 0) {
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    if (send_notify(message) != 0) return 1;
+    say("notified %s", message);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: tinyprobe MODE [args]\n"); return 2; }
@@ -303,6 +343,8 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "lines") && argc > 2) return write_lines(atol(argv[2]));
     if (!strcmp(mode, "exit-at-eof") && argc > 2) { wait_stdin_eof(); return atoi(argv[2]); }
     if (!strcmp(mode, "storm") && argc > 3) return storm(atoi(argv[2]), atoi(argv[3]));
+    if (!strcmp(mode, "notify") && argc > 2) return notify_and_stay(argv[2], argc > 3 ? argv[3] : NULL);
+    if (!strcmp(mode, "send-notify") && argc > 2) return send_notify(argv[2]);
     fprintf(stderr, "tinyprobe: unknown mode '%s'\n", mode);
     return 2;
 }
