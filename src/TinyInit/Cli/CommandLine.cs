@@ -39,7 +39,10 @@ internal static class CommandLine
         if (split.OptionCount > 0)
         {
             definitions ??= new OptionDefinitions();
-            Outcome? early = ApplyOptions(definitions, args[..split.OptionCount], settings);
+            string[] optionArgs = args[..split.OptionCount];
+            if (OptionDefinitions.MayAskForHelpOrVersion(optionArgs))
+                definitions.AddHelpAndVersion();
+            Outcome? early = ApplyOptions(definitions, optionArgs, settings);
             if (early is not null)
                 return early.Value;
         }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using TinyInit.Text;
@@ -10,6 +12,13 @@ namespace TinyInit.Cli;
 /// tinyinit's options, defined once. The flags are tini's, so one can be swapped for the
 /// other. Built only when the command line has options: <c>tinyinit -- cmd</c> never pays for it.
 /// </summary>
+/// <remarks>
+/// The root is a plain <see cref="Command"/>, not a RootCommand: a RootCommand builds its --help
+/// and --version options at once, and their descriptions come from System.CommandLine's
+/// ResourceManager, whose first use reads the assembly's attributes through reflection: about
+/// four fifths of the parser's instructions for <c>tinyinit -s -- cmd</c> (callgrind), and pages.
+/// <see cref="AddHelpAndVersion"/> adds the same two options when an argument could name one.
+/// </remarks>
 internal sealed class OptionDefinitions
 {
     public readonly Option<bool> Subreaper = new("--subreaper", "-s")
@@ -138,9 +147,12 @@ internal sealed class OptionDefinitions
         Description = "Show the license and exit.",
     };
 
+    /// <summary>The names of System.CommandLine's HelpOption and VersionOption (see its HelpOption.cs).</summary>
+    private static readonly string[] HelpAndVersionNames = ["--help", "-h", "/h", "-?", "/?", "--version"];
+
     public OptionDefinitions()
     {
-        Root = new RootCommand("tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
+        Root = new Command("tinyinit", "tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
         {
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
             Grace, NoCleanup, KillAfter, Timeout, Rewrite,
@@ -150,11 +162,39 @@ internal sealed class OptionDefinitions
         };
     }
 
-    public RootCommand Root { get; }
+    public Command Root { get; }
+
+    /// <summary>
+    /// Whether an argument could name --help or --version, alone, in a bundle (<c>-sh</c>) or
+    /// with a value (<c>--help=x</c>): then they must be there for the parser to see. Every name
+    /// of the two has an 'h', a '?' or "--version" in it; a false yes costs only their set-up.
+    /// </summary>
+    public static bool MayAskForHelpOrVersion(IEnumerable<string> args)
+    {
+        foreach (string arg in args)
+        {
+            if (arg.Contains('h', StringComparison.Ordinal) || arg.Contains('?', StringComparison.Ordinal)
+                || arg.Contains("--version", StringComparison.Ordinal))
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds -h/--help and --version, as a RootCommand has them.</summary>
+    public void AddHelpAndVersion()
+    {
+        Root.Options.Add(new HelpOption());
+        Root.Options.Add(new VersionOption());
+    }
 
     /// <summary>Whether the option called <paramref name="name"/> takes a value; null if there is none of that name.</summary>
     public bool? TakesValue(string name)
     {
+        // Help and version take none, whether or not they have been added yet: the split of argv
+        // must not depend on it.
+        if (Array.IndexOf(HelpAndVersionNames, name) >= 0)
+            return false;
         foreach (Option option in Root.Options)
         {
             if (option.Name == name || option.Aliases.Contains(name))

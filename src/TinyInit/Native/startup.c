@@ -5,8 +5,9 @@
  * Why this is C: a native-AOT program already has a second thread, with an empty
  * signal mask, when Main runs. Blocking signals in Main would cover only the main
  * thread, so SIGCHLD could be consumed elsewhere and a SIGTERM with default
- * disposition could kill the process. An ELF constructor runs before the runtime
- * creates any thread, so every thread inherits the mask set here.
+ * disposition could kill the process (docs/design.md, The signal mask).
+ * An ELF constructor runs before the runtime creates any thread, so every thread
+ * inherits the mask set here.
  *
  * It also records what tinyinit was started with, before the runtime changes it
  * (the runtime sets SIGPIPE to SIG_IGN): the signal mask, the ignored signals,

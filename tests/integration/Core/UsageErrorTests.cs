@@ -79,11 +79,14 @@ public sealed class UsageErrorTests(ITestOutputHelper output)
     [Theory]
     [InlineData("--help", "Usage: tinyinit [options] [--] command")]
     [InlineData("-h", "--pdeathsig")]
+    [InlineData("-?", "--pdeathsig")]
+    [InlineData("-sh", "--pdeathsig")]
+    [InlineData("-v --help", "--pdeathsig")]
     [InlineData("--version", "0.1.0")]
     [InlineData("-l", "MIT License")]
-    public void InformationGoesToStdoutWithZero(string flag, string expected)
+    public void InformationGoesToStdoutWithZero(string flags, string expected)
     {
-        using var run = InitRun.Start(output, InitMode.Plain, flag);
+        using var run = InitRun.Start(output, InitMode.Plain, flags.Split(' '));
         Assert.Equal(0, run.WaitForExit());
         Assert.Contains(expected, string.Join('\n', run.Lines));
         Assert.Equal("", run.Stderr);
