@@ -119,6 +119,12 @@ internal sealed class OptionDefinitions
         HelpName = "PATH|fd:N",
     };
 
+    public readonly Option<string> Control = new("--control")
+    {
+        Description = "Listen on a Unix socket at PATH (mode 0600, removed at exit) for 'tinyinit ctl': status, events, signal, restart, stop, start. Env: TINYINIT_CONTROL.",
+        HelpName = "PATH",
+    };
+
     public readonly Option<bool> License = new("--license", "-l")
     {
         Description = "Show the license and exit.",
@@ -126,12 +132,12 @@ internal sealed class OptionDefinitions
 
     public OptionDefinitions()
     {
-        Root = new RootCommand("tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
+        Root = new RootCommand("tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.\n'tinyinit ctl --help' describes the client of the control socket (--control).")
         {
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
             Grace, NoCleanup, KillAfter, Timeout, Rewrite,
             Service, Procfile, Restart, RestartThreshold, MinRestartDelay, MaxRestartDelay, KillTimeout, TagOutput, RestartSignal,
-            Events, License,
+            Events, Control, License,
         };
     }
 

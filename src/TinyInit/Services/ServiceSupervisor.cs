@@ -28,7 +28,7 @@ namespace TinyInit.Services;
 /// restart is never a recursive call: a service that cannot even be spawned is always retried
 /// after its backoff delay, and one that is due at once is started in the next turn.
 /// </summary>
-internal sealed class ServiceSupervisor : ITurnWork, IDisposable
+internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
 {
     private readonly Settings _settings;
     private readonly SpawnRequest _template;
@@ -105,6 +105,8 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         service.Child!.MarkExited(status);
         service.Child = null;
         service.KillAt = Deadline.None;
+        service.LastExit = status;
+        service.ChangedAt = now;
         string how = $"{status.Describe()} after {Durations.Format(ranFor)}";
 
         if (_stopping)
@@ -119,7 +121,7 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
             Start(service);
             ContinueRestartingAll();
         }
-        else
+        else if (!TakeRequestedExit(service, pid, how))
         {
             ScheduleRestart(service, ranFor, how, status);
         }
@@ -258,6 +260,9 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
     private void Start(ServiceRuntime service)
     {
         service.RestartAt = Deadline.None;
+        if (service.HeldStopped)
+            return;
+        service.StartWhenStopped = false;
         OutputPipe? stdout = null, stderr = null;
         if (_settings.TagOutput)
         {
@@ -292,6 +297,8 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
 
         service.Child = new TrackedChild(pid, service.Name);
         service.StartedAt = Stopwatch.GetTimestamp();
+        service.ChangedAt = service.StartedAt;
+        service.Runs++;
         _byPid[pid] = service;
         Log.Info($"service '{service.Name}' started as pid {pid}");
         _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, service.Name, ChildRole.Service));

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using TinyInit.Cli;
+using TinyInit.Diagnostics;
+using TinyInit.Interop;
+
+namespace TinyInit.Ctl;
+
+/// <summary>
+/// Overview: 'tinyinit ctl', the client of the control socket, in the same binary as the init and
+/// sharing none of its machinery: it parses its command line, sends one request line, and prints
+/// the answer (docs/design.md, "The control socket"). Output goes through write(2), as the init's
+/// does: the Console class would install signal handlers.
+///
+/// The answer's first line says whether tinyinit did it: if not, its error is printed and ctl exits
+/// 1. Then come the status rows, or the events until the shutdown line. With --json the lines are
+/// printed as they came (for an action, the first line itself); otherwise as a table or as text.
+/// </summary>
+internal static class CtlProgram
+{
+    /// <param name="args">Main's arguments, starting with <c>ctl</c>.</param>
+    public static int Run(string[] args)
+    {
+        // Native/startup.c blocked the signals the init reads from its signalfd, in every thread. A
+        // client has no signalfd: it must stop on Ctrl-C or SIGTERM like any command, so this thread
+        // takes them back (a signal for the process goes to a thread that does not block it).
+        Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+        unsafe
+        {
+            Libc.sigprocmask(Libc.SIG_SETMASK, Libc.sigset_t.FromBits(startup.original_mask), null);
+        }
+
+        CtlCommandLine.Outcome outcome = CtlCommandLine.Parse(args);
+        if (outcome.Request is not CtlRequest request)
+            return outcome.ExitCode;
+        if (request.SocketPath is not string path)
+            return Say(CtlExitCode.Unreachable, "no control socket given: use --control PATH or set TINYINIT_CONTROL (the path tinyinit listens on)");
+
+        using ControlClient? client = ControlClient.Connect(path, out string? error);
+        if (client is null)
+            return Say(CtlExitCode.Unreachable, error!);
+        if (!client.Send(System.Text.Encoding.UTF8.GetBytes(request.Line)))
+            return Say(CtlExitCode.Unreachable, $"sending the request: {Errors.Describe(Errors.Last())}");
+        if (!client.TryReadLine(out ReadOnlySpan<byte> first))
+            return Say(CtlExitCode.Unreachable, "tinyinit closed the connection without an answer");
+
+        using JsonDocument? answer = Parse(first);
+        if (answer?.RootElement is not { ValueKind: JsonValueKind.Object } result
+            || !result.TryGetProperty("ok", out JsonElement ok) || ok.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            return Say(CtlExitCode.Unreachable, "the answer is not tinyinit's: is --control the path of a tinyinit control socket?");
+        if (!ok.GetBoolean())
+            return Say(CtlExitCode.Refused, result.TryGetProperty("error", out JsonElement why) ? why.GetString() ?? "refused" : "refused");
+
+        return request.Command switch
+        {
+            "status" => PrintStatus(client, request.Json),
+            "events" => FollowEvents(client, request.Json),
+            _ => PrintMessage(first, result, request.Json),
+        };
+    }
+
+    private static int PrintStatus(ControlClient client, bool json)
+    {
+        var rows = new List<JsonElement>();
+        while (client.TryReadLine(out ReadOnlySpan<byte> line))
+        {
+            if (json)
+            {
+                if (!Print(line, newline: true))
+                    return (int)CtlExitCode.Success;
+            }
+            else
+            {
+                using JsonDocument? row = Parse(line);
+                if (row?.RootElement is { ValueKind: JsonValueKind.Object } fields)
+                    rows.Add(fields.Clone());
+            }
+        }
+
+        if (!json)
+            PrintText(StatusTable.Render(rows));
+        return (int)CtlExitCode.Success;
+    }
+
+    /// <summary>Prints the events until the shutdown line; a connection lost before it is exit 2.</summary>
+    private static int FollowEvents(ControlClient client, bool json)
+    {
+        while (client.TryReadLine(out ReadOnlySpan<byte> line))
+        {
+            // tinyinit writes "event" first in every line (EventRecord), so no parse is needed to spot the end.
+            bool last = line.StartsWith("{\"event\":\"shutdown\""u8);
+            bool printed;
+            if (json)
+            {
+                printed = Print(line, newline: true);
+            }
+            else
+            {
+                using JsonDocument? e = Parse(line);
+                printed = e?.RootElement is not { ValueKind: JsonValueKind.Object } fields || PrintText(EventText.Render(fields));
+            }
+
+            if (!printed || last)
+                return (int)CtlExitCode.Success;
+        }
+
+        return Say(CtlExitCode.Unreachable, "the connection to tinyinit was lost before its shutdown line");
+    }
+
+    private static int PrintMessage(ReadOnlySpan<byte> first, JsonElement result, bool json)
+    {
+        if (json)
+            Print(first, newline: true);
+        else if (result.TryGetProperty("message", out JsonElement message))
+            PrintText(message.GetString() + "\n");
+        return (int)CtlExitCode.Success;
+    }
+
+    /// <returns>Whether stdout took it (false once its reader has gone: ctl then stops, as with '| head').</returns>
+    private static bool Print(ReadOnlySpan<byte> line, bool newline)
+    {
+        Span<byte> end = [(byte)'\n'];
+        return Log.WriteAll(1, line) && (!newline || Log.WriteAll(1, end));
+    }
+
+    private static bool PrintText(string text) => Log.WriteAll(1, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static JsonDocument? Parse(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return JsonDocument.Parse(line.ToArray());
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int Say(CtlExitCode code, string message)
+    {
+        Log.WriteAll(2, $"tinyinit ctl: {message}\n");
+        return (int)code;
+    }
+}
