@@ -161,7 +161,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
         if (peer.uid != 0 && peer.uid != _ownUid)
         {
             Log.Warn($"control: refused pid {peer.pid}: uid {peer.uid} is neither root nor tinyinit's uid {_ownUid}");
-            RefuseAndClose(fd, $"refused: uid {peer.uid} may not control tinyinit (only root and uid {_ownUid} may)");
+            RefuseAndClose(fd, $"refused: uid {peer.uid} may not control tinyinit (only root{(_ownUid == 0 ? "" : $" and uid {_ownUid}")} may)");
             return;
         }
 

@@ -40,10 +40,11 @@ internal static class CtlProgram
         using ControlClient? client = ControlClient.Connect(path, out string? error);
         if (client is null)
             return Say(CtlExitCode.Unreachable, error!);
-        if (!client.Send(System.Text.Encoding.UTF8.GetBytes(request.Line)))
-            return Say(CtlExitCode.Unreachable, $"sending the request: {Errors.Describe(Errors.Last())}");
+        // A refusal comes before the request is read, and the send may then fail: the answer says why.
+        bool sent = client.Send(System.Text.Encoding.UTF8.GetBytes(request.Line));
+        Errno sendError = sent ? 0 : Errors.Last();
         if (!client.TryReadLine(out ReadOnlySpan<byte> first))
-            return Say(CtlExitCode.Unreachable, "tinyinit closed the connection without an answer");
+            return Say(CtlExitCode.Unreachable, sent ? "tinyinit closed the connection without an answer" : $"sending the request: {Errors.Describe(sendError)}");
 
         using JsonDocument? answer = Parse(first);
         if (answer?.RootElement is not { ValueKind: JsonValueKind.Object } result
