@@ -15,8 +15,9 @@ namespace TinyInit.Control;
 /// rest for later), so none is torn. What the reader loses while it does not keep up (its ring
 /// drops the oldest) is replaced by one <c>{"event":"dropped","count":N}</c> line, written where
 /// the gap is: <see cref="Subscription{T}.TakeDropped"/> before each read counts exactly the events
-/// between the last line sent and the next. Nothing else grows: the ring is bounded and the
-/// pending batch holds at most one batch of lines.
+/// between the last line sent and the next. Nothing else grows: the ring is bounded, a batch is
+/// built in a buffer shared by every client (<see cref="EventLines.Batch"/>) and only what the
+/// socket did not take of it is kept here, at most one batch.
 ///
 /// The socket is filled only up to 7/8 of its send buffer (SIOCOUTQ against SO_SNDBUF): the last
 /// eighth is kept for the shutdown line, which then arrives even if the reader was stopped until
@@ -25,12 +26,16 @@ namespace TinyInit.Control;
 /// </summary>
 internal sealed class EventFollower
 {
-    private const int BatchLimit = 8192;
+    /// <summary>
+    /// Lines per send, in bytes: a reaping pass (256 exits) in one send(2), so a client following a
+    /// storm of exits is woken once per turn, not once per few lines.
+    /// </summary>
+    public const int BatchLimit = 64 * 1024;
 
     private readonly OutputTarget _target;
     private readonly EventLines _lines;
     private readonly Subscription<InitEvent> _subscription;
-    private byte[] _pending = new byte[BatchLimit * 2];
+    private byte[] _pending = [];
     private int _pendingStart;
     private int _pendingEnd;
     private long _unreported;
@@ -62,8 +67,10 @@ internal sealed class EventFollower
     {
         while (!IsBroken && WritePending())
         {
-            if (!FillBatch())
+            if (!FillBatch(out ReadOnlySpan<byte> batch))
                 return _subscription.Count == 0 && _unreported == 0;
+            if (!Send(batch))
+                return false;
         }
 
         return IsBroken;
@@ -89,20 +96,41 @@ internal sealed class EventFollower
         {
             nint n = _target.WriteSome(Pending);
             if (n < 0)
-            {
-                Errno error = Errors.Last();
-                if (error == Errno.EAGAIN)
-                    return false;
-
-                // EPIPE, ECONNRESET: the client has gone. What it did not get is lost with it.
-                IsBroken = true;
-                _pendingStart = _pendingEnd = 0;
-                return true;
-            }
-
+                return Failed();
             _pendingStart += (int)n;
         }
 
+        _pendingStart = _pendingEnd = 0;
+        return true;
+    }
+
+    /// <summary>Sends a batch from the shared buffer; what the socket does not take is kept, to go first next time.</summary>
+    /// <returns>Whether all of it was sent (or never can be).</returns>
+    private bool Send(ReadOnlySpan<byte> batch)
+    {
+        while (!batch.IsEmpty)
+        {
+            nint n = _target.WriteSome(batch);
+            if (n < 0)
+            {
+                if (Failed())
+                    return true;
+                Append(batch);
+                return false;
+            }
+
+            batch = batch[(int)n..];
+        }
+
+        return true;
+    }
+
+    /// <returns>False for EAGAIN (no room now); true when the client has gone (EPIPE, ECONNRESET): what it did not get is lost with it.</returns>
+    private bool Failed()
+    {
+        if (Errors.Last() == Errno.EAGAIN)
+            return false;
+        IsBroken = true;
         _pendingStart = _pendingEnd = 0;
         return true;
     }
@@ -115,13 +143,19 @@ internal sealed class EventFollower
         _subscribed = false;
     }
 
-    /// <summary>Moves the next lines (a loss first, if there was one) into the pending batch, as many as the socket should take now.</summary>
+    /// <summary>Moves the next lines (a loss first, if there was one) into the shared batch, as many as the socket should take now.</summary>
     /// <returns>Whether any line was moved.</returns>
-    private bool FillBatch()
+    private bool FillBatch(out ReadOnlySpan<byte> batch)
     {
+        batch = default;
+        _unreported += _subscription.TakeDropped();
+        if (_unreported == 0 && _subscription.Count == 0)
+            return false;
+
         int room = Room();
         int lines = 0;
-        _unreported += _subscription.TakeDropped();
+        Span<byte> buffer = _lines.Batch;
+        int length = 0;
         while (true)
         {
             bool loss = _unreported > 0;
@@ -133,17 +167,19 @@ internal sealed class EventFollower
             else
                 break;
 
-            int size = _pendingEnd + line.Length;
-            if (size > room || (lines > 0 && size > BatchLimit))
+            int size = length + line.Length;
+            if (size > room || size > buffer.Length)
                 break;
             if (loss)
                 _unreported = 0;
             else
                 _subscription.TryRead(out _);
-            Append(line);
+            line.CopyTo(buffer[length..]);
+            length = size;
             lines++;
         }
 
+        batch = buffer[..length];
         return lines > 0;
     }
 
@@ -163,7 +199,7 @@ internal sealed class EventFollower
         if (_pendingEnd + bytes.Length > _pending.Length)
         {
             int pending = _pendingEnd - _pendingStart;
-            byte[] target = pending + bytes.Length > _pending.Length ? new byte[Math.Max(_pending.Length * 2, pending + bytes.Length)] : _pending;
+            byte[] target = pending + bytes.Length > _pending.Length ? new byte[Math.Max(_pending.Length * 2, pending + bytes.Length + 256)] : _pending;
             Buffer.BlockCopy(_pending, _pendingStart, target, 0, pending);
             _pending = target;
             _pendingStart = 0;

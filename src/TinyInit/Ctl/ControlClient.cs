@@ -75,6 +75,9 @@ internal sealed unsafe class ControlClient : IDisposable
         return true;
     }
 
+    /// <summary>Whether a whole line has been read already: <see cref="TryReadLine"/> will not wait.</summary>
+    public bool HasLine => _buffer.AsSpan(_start, _end - _start).Contains((byte)'\n');
+
     /// <summary>The next answer line, without its newline.</summary>
     /// <returns>False at the end of the answer (EOF, or a reset once tinyinit has closed); a torn last line is not returned.</returns>
     public bool TryReadLine(out ReadOnlySpan<byte> line)

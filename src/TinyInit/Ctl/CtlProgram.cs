@@ -53,79 +53,73 @@ internal static class CtlProgram
         if (!ok.GetBoolean())
             return Say(CtlExitCode.Refused, result.TryGetProperty("error", out JsonElement why) ? why.GetString() ?? "refused" : "refused");
 
-        return request.Command switch
+        var stdout = new StdoutBuffer();
+        int code = request.Command switch
         {
-            "status" => PrintStatus(client, request.Json),
-            "events" => FollowEvents(client, request.Json),
-            _ => PrintMessage(first, result, request.Json),
+            "status" => PrintStatus(client, request.Json, stdout),
+            "events" => FollowEvents(client, request.Json, stdout),
+            _ => PrintMessage(first, result, request.Json, stdout),
         };
+        stdout.Flush();
+        return code;
     }
 
-    private static int PrintStatus(ControlClient client, bool json)
+    private static int PrintStatus(ControlClient client, bool json, StdoutBuffer stdout)
     {
         var rows = new List<JsonElement>();
         while (client.TryReadLine(out ReadOnlySpan<byte> line))
         {
             if (json)
             {
-                if (!Print(line, newline: true))
-                    return (int)CtlExitCode.Success;
+                stdout.AppendLine(line);
+                continue;
             }
-            else
-            {
-                using JsonDocument? row = Parse(line);
-                if (row?.RootElement is { ValueKind: JsonValueKind.Object } fields)
-                    rows.Add(fields.Clone());
-            }
+
+            using JsonDocument? row = Parse(line);
+            if (row?.RootElement is { ValueKind: JsonValueKind.Object } fields)
+                rows.Add(fields.Clone());
         }
 
         if (!json)
-            PrintText(StatusTable.Render(rows));
+            stdout.Append(StatusTable.Render(rows));
         return (int)CtlExitCode.Success;
     }
 
     /// <summary>Prints the events until the shutdown line; a connection lost before it is exit 2.</summary>
-    private static int FollowEvents(ControlClient client, bool json)
+    private static int FollowEvents(ControlClient client, bool json, StdoutBuffer stdout)
     {
-        while (client.TryReadLine(out ReadOnlySpan<byte> line))
+        // What has come so far is written before ctl waits for more: a reader sees each event at once.
+        while ((client.HasLine || stdout.Flush()) && client.TryReadLine(out ReadOnlySpan<byte> line))
         {
             // tinyinit writes "event" first in every line (EventRecord), so no parse is needed to spot the end.
-            bool last = line.StartsWith("{\"event\":\"shutdown\""u8);
-            bool printed;
             if (json)
             {
-                printed = Print(line, newline: true);
+                stdout.AppendLine(line);
             }
             else
             {
                 using JsonDocument? e = Parse(line);
-                printed = e?.RootElement is not { ValueKind: JsonValueKind.Object } fields || PrintText(EventText.Render(fields));
+                if (e?.RootElement is { ValueKind: JsonValueKind.Object } fields)
+                    stdout.Append(EventText.Render(fields));
             }
 
-            if (!printed || last)
+            if (line.StartsWith("{\"event\":\"shutdown\""u8))
                 return (int)CtlExitCode.Success;
         }
 
-        return Say(CtlExitCode.Unreachable, "the connection to tinyinit was lost before its shutdown line");
+        // A reader of stdout that has gone ends ctl quietly, as with '| head'.
+        return stdout.IsBroken ? (int)CtlExitCode.Success
+            : Say(CtlExitCode.Unreachable, "the connection to tinyinit was lost before its shutdown line");
     }
 
-    private static int PrintMessage(ReadOnlySpan<byte> first, JsonElement result, bool json)
+    private static int PrintMessage(ReadOnlySpan<byte> first, JsonElement result, bool json, StdoutBuffer stdout)
     {
         if (json)
-            Print(first, newline: true);
+            stdout.AppendLine(first);
         else if (result.TryGetProperty("message", out JsonElement message))
-            PrintText(message.GetString() + "\n");
+            stdout.Append(message.GetString() + "\n");
         return (int)CtlExitCode.Success;
     }
-
-    /// <returns>Whether stdout took it (false once its reader has gone: ctl then stops, as with '| head').</returns>
-    private static bool Print(ReadOnlySpan<byte> line, bool newline)
-    {
-        Span<byte> end = [(byte)'\n'];
-        return Log.WriteAll(1, line) && (!newline || Log.WriteAll(1, end));
-    }
-
-    private static bool PrintText(string text) => Log.WriteAll(1, System.Text.Encoding.UTF8.GetBytes(text));
 
     private static JsonDocument? Parse(ReadOnlySpan<byte> line)
     {
