@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import clients
 from procfs import oncpu_ns, read_line, status_field, tasks, wait_until_quiet
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
@@ -32,6 +33,7 @@ IDLE_SECONDS = 5.0
 REAP_REPS = 1 if QUICK else 7
 ZOMBIES = 20000
 STORM = 20000
+CONTROL_CLIENTS = 50
 
 SIG_COUNTED = signal.SIGRTMIN + 1  # 35: real-time, queued, so every one can be counted
 SIG_MARKER = signal.SIGRTMIN + 2   # 36: "report your counts" (see benchhelper.c)
@@ -443,6 +445,8 @@ def main():
         idle = measure_rss_and_idle()
         latency = measure_latency()
         reaping = measure_reaping()
+        with_clients = clients.measure(TINYINIT, HELPER, UNSHARE, ZOMBIES, [0, 1, CONTROL_CLIENTS], REAP_REPS,
+                                       workdir, ERRLOG, log)
         storms = measure_storms()
     finally:
         cleanup()
@@ -464,6 +468,14 @@ def main():
           "child's sigwaitinfo return, init and child on one CPU, sender on another.")
     print(f"- Reaping: time from the moment {ZOMBIES:,} exited children are orphaned to PID 1 until "
           "the last is gone (benchhelper.c, zombies_main).")
+    times, lost = with_clients
+    none, one, many = (statistics.median(times[n]) for n in (0, 1, CONTROL_CLIENTS))
+    print(f"- Reaping with control clients (tinyinit as PID 1 with `--control`, scripts/bench/clients.py): "
+          f"{ZOMBIES:,} zombies in {range_of(times[0], 1)} ms with no client, {range_of(times[1], 1)} ms with one "
+          f"`tinyinit ctl --json events` client reading, {range_of(times[CONTROL_CLIENTS], 1)} ms with "
+          f"{CONTROL_CLIENTS}; medians {one / none:.2f}× and {many / none:.2f}× the run without, {many / one:.2f}× the "
+          "run with one. Events the clients lost, per run: "
+          + ", ".join("no shutdown line" if n is None else f"{n:,}" for n in lost) + ".")
     sigpending = resource.getrlimit(resource.RLIMIT_SIGPENDING)[0]
     print(f"- Storms: sent back to back by one process; RLIMIT_SIGPENDING {sigpending} (room for both "
           "queues); received = SIGRTMIN+1 counted by the child when the SIGRTMIN+2 marker arrives.")

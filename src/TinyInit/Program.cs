@@ -1,12 +1,13 @@
 using System;
 using TinyInit.Cli;
+using TinyInit.Ctl;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Supervision;
 
 namespace TinyInit;
 
-/// <summary>tinyinit: parse the command line, then run the init loop.</summary>
+/// <summary>tinyinit: parse the command line, then run the init loop; or, as 'tinyinit ctl', the control client.</summary>
 internal static class Program
 {
     private static int Main()
@@ -16,7 +17,14 @@ internal static class Program
         try
         {
             Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
-            CommandLine.Outcome outcome = CommandLine.Parse(CommandLine.Arguments(startup), startup.handled);
+            string[] args = CommandLine.Arguments(startup);
+
+            // The client shares the binary, not the machinery: nothing of the init is set up for it.
+            // A main command called ctl is run as 'tinyinit -- ctl'.
+            if (args.Length > 0 && args[0] == "ctl")
+                return CtlProgram.Run(args);
+
+            CommandLine.Outcome outcome = CommandLine.Parse(args, startup.handled);
             if (outcome.Settings is not Settings settings)
                 return outcome.ExitCode;
 

@@ -45,6 +45,9 @@ internal sealed class MainChild : ITurnWork, IDisposable
 
     public bool HasExited => Child?.Exit is not null;
 
+    /// <summary>When it was spawned (Stopwatch timestamp), for 'tinyinit ctl status'.</summary>
+    public long SpawnedAt { get; private set; }
+
     /// <summary>Whether --timeout expired: tinyinit then exits 124.</summary>
     public bool TimedOut { get; private set; }
 
@@ -80,6 +83,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
         }
 
         Child = new TrackedChild(pid, _name);
+        SpawnedAt = Deadline.Now;
         if (_timeout is TimeSpan timeout)
             _timeoutAt = Deadline.In(timeout);
         Log.Info($"spawned '{_name}' as pid {pid}");
@@ -88,11 +92,13 @@ internal sealed class MainChild : ITurnWork, IDisposable
     }
 
     /// <summary>Forwards a signal; a terminating one starts --kill-after.</summary>
-    public void Forward(int sig, bool armsKillAfter)
+    /// <returns>0, or the errno of the send (already logged).</returns>
+    public int Forward(int sig, bool armsKillAfter)
     {
-        Signal(sig);
+        int error = Signal(sig);
         if (armsKillAfter && _killAfter is TimeSpan killAfter && _killAt == Deadline.None)
             _killAt = Deadline.In(killAfter);
+        return error;
     }
 
     /// <summary>Records the child's exit (reaped, or about to be).</summary>
@@ -133,7 +139,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
             Log.Debug($"tcsetpgrp: {Errors.Describe(Errors.Last())}");
     }
 
-    private void Signal(int sig)
+    private int Signal(int sig)
     {
         TrackedChild main = Child!;
         int error = main.Signal(sig, _signalGroup);
@@ -143,6 +149,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
             Log.Debug($"{SignalNames.Name(sig)} not sent: pid {main.Pid} has already exited");
         else
             Log.Warn($"sending {SignalNames.Name(sig)} to {main.Pid}: {Errors.Describe(error)}");
+        return error;
     }
 
     public void Dispose() => Child?.Dispose();

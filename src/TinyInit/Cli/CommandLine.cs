@@ -185,6 +185,8 @@ internal static class CommandLine
         settings.TagOutput |= result.GetValue(options.TagOutput);
         if (result.GetValue(options.Events) is string events)
             settings.EventsTarget = events;
+        if (result.GetValue(options.Control) is string control)
+            settings.ControlPath = control;
         IfGiven(result, options.RestartSignal, value => settings.RestartSignal = value);
         ReadinessOptions.Apply(result, options, settings);
         return null;
@@ -240,6 +242,8 @@ internal static class CommandLine
         settings.TagOutput = IsSet("TINYINIT_TAG_OUTPUT");
         if (Environment.GetEnvironmentVariable("TINYINIT_EVENTS") is { Length: > 0 } events)
             settings.EventsTarget = events;
+        if (Environment.GetEnvironmentVariable("TINYINIT_CONTROL") is { Length: > 0 } control)
+            settings.ControlPath = control;
         if (Environment.GetEnvironmentVariable("TINYINIT_PROCFILE") is { Length: > 0 } procfile)
             settings.ProcfilePath = procfile;
         if (Environment.GetEnvironmentVariable("TINYINIT_RESTART") is { Length: > 0 } restart)

@@ -142,6 +142,9 @@ internal sealed class OptionDefinitions
     public readonly Option<string> Events = Scalar("--events", [], "PATH|fd:N", LastText,
         "Write one JSON object per line for every spawn, signal, exit, timeout and restart, then a shutdown line, to PATH (appended) or to an inherited fd (fd:N). Never slows reaping: what a slow reader cannot take is dropped and counted. Env: TINYINIT_EVENTS.");
 
+    public readonly Option<string> Control = Scalar("--control", [], "PATH", LastText,
+        "Listen on a Unix socket at PATH (mode 0600, removed at exit) for 'tinyinit ctl': status, events, signal, restart, stop, start. Env: TINYINIT_CONTROL.");
+
     public readonly Option<bool> License = new("--license", "-l")
     {
         Description = "Show the license and exit.",
@@ -152,13 +155,13 @@ internal sealed class OptionDefinitions
 
     public OptionDefinitions()
     {
-        Root = new Command("tinyinit", "tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.")
+        Root = new Command("tinyinit", "tinyinit: a container init and child subreaper.\nUsage: tinyinit [options] [--] command [args...]\nIt runs the command, forwards signals to it, reaps zombies and exits with its code.\nOptions end at '--' or at the first argument that is not an option.\n'tinyinit ctl --help' describes the client of the control socket (--control).")
         {
             Subreaper, ProcessGroup, ParentDeathSignal, RemapExit, Verbose, WarnOnReap,
             Grace, NoCleanup, KillAfter, Timeout, Rewrite,
             Service, Procfile, Restart, RestartThreshold, MinRestartDelay, MaxRestartDelay, KillTimeout, TagOutput, RestartSignal,
             Essential, Ready, ReadyInterval, ReadyTimeout, After,
-            Events, License,
+            Events, Control, License,
         };
     }
 

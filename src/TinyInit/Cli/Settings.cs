@@ -91,6 +91,9 @@ internal sealed class Settings
     /// <summary>--events: PATH or fd:N for the JSON event stream, or null.</summary>
     public string? EventsTarget { get; set; }
 
+    /// <summary>--control: the path of the control socket, or null.</summary>
+    public string? ControlPath { get; set; }
+
     /// <summary>Whether a main command was given (services can run without one).</summary>
     public bool HasCommand => Command.Length > 0;
 

@@ -50,6 +50,10 @@ internal sealed class EventRecord
     [JsonPropertyName("dropped")]
     public long? Dropped { get; init; }
 
+    /// <summary>A control client's <c>dropped</c> line: how many events it lost at that place in its stream.</summary>
+    [JsonPropertyName("count")]
+    public long? Count { get; init; }
+
     /// <summary>The line for one published event.</summary>
     public static EventRecord From(in InitEvent e) => e.Kind switch
     {

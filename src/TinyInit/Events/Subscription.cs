@@ -13,6 +13,7 @@ internal sealed class Subscription<T>
 {
     private readonly T[] _ring;
     private int _head;
+    private long _reportedDropped;
 
     internal Subscription(EventFanout<T> owner, int capacity)
     {
@@ -29,6 +30,19 @@ internal sealed class Subscription<T>
 
     /// <summary>Events published while subscribed that were dropped, oldest first, because the ring was full. Exact.</summary>
     public long Dropped { get; private set; }
+
+    /// <summary>
+    /// The events dropped since the last call, for a reader that reports its losses in the stream
+    /// it writes (a control client's <c>dropped</c> line). Called before each <see cref="TryRead"/>,
+    /// it is exact in place too: what it counts was published after everything read so far and
+    /// before everything still in the ring, because only the oldest event is ever dropped.
+    /// </summary>
+    public long TakeDropped()
+    {
+        long dropped = Dropped - _reportedDropped;
+        _reportedDropped = Dropped;
+        return dropped;
+    }
 
     /// <summary>Set once unsubscribed or the fan-out completed: nothing more arrives, what is queued can still be read.</summary>
     public bool IsClosed { get; private set; }

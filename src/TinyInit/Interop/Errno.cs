@@ -27,4 +27,11 @@ internal enum Errno
     ELOOP = 40,
     ENAMETOOLONG = 36,
     ENOTSOCK = 88,
+    ENFILE = 23,
+    EMFILE = 24,
+    EADDRINUSE = 98,
+    ECONNABORTED = 103,
+    ECONNRESET = 104,
+    ENOBUFS = 105,
+    ECONNREFUSED = 111,
 }

@@ -53,6 +53,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int signalfd(int fd, in sigset_t mask, int flags);
 
+    public const int SIG_SETMASK = 2;
+
+    /// <summary>sigprocmask(2): for the calling thread only, in a program with threads.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int sigprocmask(int how, in sigset_t set, sigset_t* oldset);
+
     /// <returns>0, or -1 and errno (ESRCH: no such process).</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int kill(int pid, int sig);

@@ -1,13 +1,16 @@
+using System;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace TinyInit.Interop;
 
-/// <summary>Unix datagram sockets for sd_notify: unix(7), socket(7), recvmsg(2), cmsg(3).</summary>
+/// <summary>Unix sockets: datagrams for sd_notify and the stream of the control socket; unix(7), socket(7), recvmsg(2), cmsg(3).</summary>
 internal static unsafe partial class Libc
 {
     public const int AF_UNIX = 1;
     public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    public const int SO_PASSCRED = 16;
+    public const int SO_PASSCRED = 16, SO_PEERCRED = 17;
+    public const uint EPOLLRDHUP = 0x2000, EPOLLERR = 0x8, EPOLLHUP = 0x10;
     public const int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
     public const int MSG_CTRUNC = 0x8, MSG_TRUNC = 0x20, MSG_CMSG_CLOEXEC = 0x40000000;
 
@@ -27,6 +30,18 @@ internal static unsafe partial class Libc
     {
         public ushort sun_family;
         public fixed byte sun_path[SunPathLength];
+
+        /// <summary>The address of a path, or false when the path (UTF-8, NUL included) does not fit.</summary>
+        public static bool TryCreate(string path, out sockaddr_un address)
+        {
+            address = new sockaddr_un { sun_family = AF_UNIX };
+            int length = Encoding.UTF8.GetByteCount(path);
+            if (length == 0 || length >= SunPathLength || path.Contains('\0', StringComparison.Ordinal))
+                return false;
+            fixed (byte* target = address.sun_path)
+                Encoding.UTF8.GetBytes(path, new Span<byte>(target, SunPathLength));
+            return true;
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -64,6 +79,16 @@ internal static unsafe partial class Libc
         public uint uid;
         public uint gid;
     }
+
+    /// <summary>struct stat on x86-64, with the fields tinyinit reads (the whole 144 bytes are reserved).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 144)]
+    internal struct stat_t
+    {
+        [FieldOffset(0)] public ulong st_dev;
+        [FieldOffset(8)] public ulong st_ino;
+        [FieldOffset(24)] public uint st_mode;
+        [FieldOffset(28)] public uint st_uid;
+    }
 #pragma warning restore CS8981
 
     /// <summary>CMSG_ALIGN: control message lengths round up to the size of a long.</summary>
@@ -89,4 +114,29 @@ internal static unsafe partial class Libc
     /// <returns>The size of the datagram read, or -1 and errno (EAGAIN when none is queued).</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial nint recvmsg(int fd, msghdr* msg, int flags);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int listen(int fd, int backlog);
+
+    /// <returns>The connected fd, or -1 and errno (EAGAIN: none waiting; ECONNABORTED, EMFILE...).</returns>
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
+    internal static partial int accept4(int fd, void* address, void* length, int flags);
+
+    /// <summary>getsockopt(2) for SO_PEERCRED.</summary>
+    [LibraryImport(Libraries.Libc, EntryPoint = "getsockopt", SetLastError = true)]
+    internal static partial int getsockopt_ucred(int fd, int level, int optname, ucred* optval, int* optlen);
+
+    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int unlink(string path);
+
+    /// <summary>lstat(2): the link itself, never what it points to.</summary>
+    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int lstat(string path, stat_t* buf);
+
+    /// <returns>The previous mask; never fails.</returns>
+    [LibraryImport(Libraries.Libc)]
+    internal static partial uint umask(uint mask);
+
+    [LibraryImport(Libraries.Libc)]
+    internal static partial uint geteuid();
 }

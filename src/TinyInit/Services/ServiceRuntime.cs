@@ -39,6 +39,21 @@ internal sealed class ServiceRuntime : IDisposable
     /// <summary>It was stopped because it was not ready in time (--ready-timeout): its exit is a failure.</summary>
     public bool NotReadyInTime { get; set; }
 
+    /// <summary>How many times it was started (the first run included).</summary>
+    public int Runs { get; set; }
+
+    /// <summary>How its last run ended, or null before the first exit.</summary>
+    public Reaping.ExitStatus? LastExit { get; set; }
+
+    /// <summary>When it last started or ended (Stopwatch timestamp): "since when" in its status.</summary>
+    public long ChangedAt { get; set; }
+
+    /// <summary>Stopped by 'tinyinit ctl stop': it is not started again until 'ctl start'.</summary>
+    public bool HeldStopped { get; set; }
+
+    /// <summary>'tinyinit ctl restart' stopped it: it is started again, at once, when it exits.</summary>
+    public bool StartWhenStopped { get; set; }
+
     /// <summary>How long the current stop gives it before SIGKILL: the kill timeout, or less within the grace.</summary>
     public TimeSpan StopTimeout { get; set; }
 

@@ -29,7 +29,7 @@ namespace TinyInit.Services;
 /// restart is never a recursive call: a service that cannot even be spawned is always retried
 /// after its backoff delay, and one that is due at once is started in the next turn.
 /// </summary>
-internal sealed class ServiceSupervisor : ITurnWork, IDisposable
+internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
 {
     private readonly Settings _settings;
     private readonly SpawnRequest _template;
@@ -113,6 +113,8 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
         service.Child = null;
         service.KillAt = Deadline.None;
         _readiness?.OnExited(service.Name);
+        service.LastExit = status;
+        service.ChangedAt = now;
         string how = $"{status.Describe()} after {Durations.Format(ranFor)}";
 
         if (_stopping)
@@ -126,6 +128,9 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
             service.Backoff.Reset();
             Start(service);
             ContinueRestartingAll();
+        }
+        else if (TakeRequestedExit(service, pid, how))
+        {
         }
         else if (_settings.Essential.Contains(service.Name))
         {
@@ -297,6 +302,9 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
     private void Start(ServiceRuntime service)
     {
         service.RestartAt = Deadline.None;
+        if (service.HeldStopped)
+            return;
+        service.StartWhenStopped = false;
         if (_readiness?.MayStart(service.Name) == false)
             return;
         OutputPipe? stdout = null, stderr = null;
@@ -343,6 +351,8 @@ internal sealed class ServiceSupervisor : ITurnWork, IDisposable
 
         service.Child = new TrackedChild(pid, service.Name);
         service.StartedAt = Stopwatch.GetTimestamp();
+        service.ChangedAt = service.StartedAt;
+        service.Runs++;
         _byPid[pid] = service;
         Log.Info($"service '{service.Name}' started as pid {pid}");
         _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, service.Name, ChildRole.Service));

@@ -1,6 +1,7 @@
 using System;
 using TinyInit.Children;
 using TinyInit.Cli;
+using TinyInit.Control;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
@@ -42,6 +43,7 @@ internal sealed unsafe class Init : IDisposable
     private EventLoop? _loop;
     private SignalSource? _signals;
     private EventStream? _stream;
+    private ControlListener? _control;
     private OutputChannel? _stdout;
     private OutputChannel? _stderr;
     private ServiceSupervisor? _services;
@@ -136,6 +138,15 @@ internal sealed unsafe class Init : IDisposable
             _services = new ServiceSupervisor(_settings, _template, _loop, _events, _readiness);
         _readiness?.Attach(_services, StartHeldMain);
         _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap, _readiness) { Due = true };
+        if (_settings.ControlPath is string controlPath)
+        {
+            _control = ControlListener.Open(controlPath, _loop, new ControlCommands(_main, _services), _events.Fanout, out string? controlError);
+            if (_control is null)
+            {
+                Log.Error(controlError!);
+                return (int)ExitCodes.UsageOrSetupError;
+            }
+        }
 
         RegisterAsReaper();
         if (_settings.ParentDeathSignal != 0)
@@ -169,6 +180,9 @@ internal sealed unsafe class Init : IDisposable
             _stream.Attach(_loop);
             _loop.AddWork(_stream);
         }
+
+        if (_control is not null)
+            _loop.AddWork(_control);
 
         _stderr = OutputChannel.Open(2, "stderr");
         _stderr.Attach(_loop);
@@ -247,6 +261,7 @@ internal sealed unsafe class Init : IDisposable
         _services?.DrainOutput();
         _main?.GiveBackTerminal();
         _stream?.WriteShutdown(code, EventPublisher.Now(), deadline);
+        _control?.WriteShutdown(code, EventPublisher.Now(), deadline);
         _events.Fanout.Complete();
         _stdout?.FlushBefore(deadline);
 
@@ -319,6 +334,7 @@ internal sealed unsafe class Init : IDisposable
     public void Dispose()
     {
         _stream?.Dispose();
+        _control?.Dispose();
         _services?.Dispose();
         _readiness?.Dispose();
         _main?.Dispose();

@@ -109,6 +109,142 @@ public sealed class EventFanoutTests
         Assert.Empty(Drain(late));
     }
 
+    [Fact]
+    public void TakeDropped_reports_each_loss_once_at_the_place_in_the_stream_where_it_happened()
+    {
+        var fanout = new EventFanout<int>();
+        Subscription<int> reader = fanout.Subscribe(4);
+        var stream = new List<string>();
+        void ReadAll(int max)
+        {
+            for (int i = 0; i < max; i++)
+            {
+                long lost = reader.TakeDropped();
+                if (lost > 0)
+                    stream.Add($"lost {lost}");
+                if (!reader.TryRead(out int item))
+                    return;
+                stream.Add(item.ToString());
+            }
+        }
+
+        for (int i = 0; i < 10; i++)
+            fanout.Publish(i);
+        ReadAll(max: 2);
+        for (int i = 10; i < 14; i++)
+            fanout.Publish(i);
+        ReadAll(max: int.MaxValue);
+
+        // 0-5 fell out before anything was read; 8 and 9 were pushed out by 12 and 13.
+        Assert.Equal(["lost 6", "6", "7", "lost 2", "10", "11", "12", "13"], stream);
+        Assert.Equal(0, reader.TakeDropped());
+        Assert.Equal(8, reader.Dropped);
+    }
+
+    [Fact]
+    public void Reports_of_losses_taken_while_publishing_add_up_to_what_was_published()
+    {
+        const int Total = 5_000;
+        var fanout = new EventFanout<int>();
+        Subscription<int>[] readers = [fanout.Subscribe(3), fanout.Subscribe(64), fanout.Subscribe(1)];
+        var received = new int[readers.Length];
+        var reported = new long[readers.Length];
+        var last = new int[] { -1, -1, -1 };
+        for (int i = 0; i < Total; i++)
+        {
+            fanout.Publish(i);
+            for (int r = 0; r < readers.Length; r++)
+            {
+                // Each reader reads at its own pace: the first often, the second in bursts, the third rarely.
+                if (i % (r * 37 + 5) != 0)
+                    continue;
+                reported[r] += readers[r].TakeDropped();
+                while (readers[r].TryRead(out int item))
+                {
+                    // Everything between the last item read and this one was reported lost, no more.
+                    Assert.True(item > last[r]);
+                    received[r]++;
+                    last[r] = item;
+                }
+
+                Assert.Equal(last[r] + 1, received[r] + reported[r]);
+            }
+        }
+
+        for (int r = 0; r < readers.Length; r++)
+        {
+            reported[r] += readers[r].TakeDropped();
+            while (readers[r].TryRead(out _))
+                received[r]++;
+            Assert.Equal(Total, received[r] + reported[r]);
+            Assert.Equal(readers[r].Dropped, reported[r]);
+        }
+    }
+
+    [Fact]
+    public void Readers_that_come_and_go_while_events_are_published_each_account_for_exactly_their_share()
+    {
+        // Control clients subscribe and leave at any point between publishes, as the loop runs.
+        var fanout = new EventFanout<int>();
+        var random = new Random(12);
+        var live = new List<(Subscription<int> Reader, int First, List<int> Got, long[] Lost)>();
+        var done = new List<(Subscription<int> Reader, int First, int End, List<int> Got, long Lost)>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            if (random.Next(50) == 0)
+                live.Add((fanout.Subscribe(random.Next(1, 40)), i, [], [0]));
+            fanout.Publish(i);
+            foreach ((Subscription<int> reader, _, List<int> got, long[] lost) in live)
+            {
+                if (random.Next(4) != 0)
+                    continue;
+                lost[0] += reader.TakeDropped();
+                for (int n = random.Next(10); n > 0 && reader.TryRead(out int item); n--)
+                    got.Add(item);
+            }
+
+            if (live.Count > 0 && random.Next(60) == 0)
+            {
+                int index = random.Next(live.Count);
+                (Subscription<int> reader, int first, List<int> got, long[] lost) = live[index];
+                live.RemoveAt(index);
+                fanout.Unsubscribe(reader);
+                lost[0] += reader.TakeDropped();
+                while (reader.TryRead(out int item))
+                    got.Add(item);
+                done.Add((reader, first, i + 1, got, lost[0]));
+            }
+        }
+
+        Assert.True(done.Count > 100);
+        foreach ((Subscription<int> reader, int first, int end, List<int> got, long lost) in done)
+        {
+            AssertStrictlyIncreasing(got);
+            Assert.All(got, item => Assert.InRange(item, first, end - 1));
+            Assert.Equal(end - first, got.Count + lost);
+            Assert.Equal(reader.Dropped, lost);
+        }
+    }
+
+    [Fact]
+    public void A_reader_that_left_while_events_were_published_still_takes_its_losses_once()
+    {
+        var fanout = new EventFanout<int>();
+        Subscription<int> steady = fanout.Subscribe(100);
+        Subscription<int> leaving = fanout.Subscribe(2);
+        for (int i = 0; i < 5; i++)
+            fanout.Publish(i);
+        fanout.Unsubscribe(leaving);
+        for (int i = 5; i < 10; i++)
+            fanout.Publish(i);
+
+        Assert.Equal(3, leaving.TakeDropped());
+        Assert.Equal([3, 4], Drain(leaving));
+        Assert.Equal(0, leaving.TakeDropped());
+        Assert.Equal(Enumerable.Range(0, 10), Drain(steady));
+        Assert.Equal(0, steady.TakeDropped());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

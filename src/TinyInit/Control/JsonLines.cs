@@ -1,0 +1,34 @@
+using System;
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TinyInit.Control;
+
+/// <summary>
+/// Builds JSON lines with the source-generated handlers only (no reflection, safe for native AOT):
+/// each value is written straight to a <see cref="Utf8JsonWriter"/>, then a newline.
+/// </summary>
+internal sealed class JsonLines : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly Utf8JsonWriter _json;
+
+    public JsonLines() => _json = new Utf8JsonWriter(_buffer);
+
+    /// <summary>The lines added since the last <see cref="Clear"/>.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
+
+    public void Clear() => _buffer.ResetWrittenCount();
+
+    /// <summary>Appends one value as one line.</summary>
+    public void Add<T>(T value, JsonTypeInfo<T> type)
+    {
+        _json.Reset(_buffer);
+        type.SerializeHandler!(_json, value);
+        _json.Flush();
+        _buffer.Write("\n"u8);
+    }
+
+    public void Dispose() => _json.Dispose();
+}

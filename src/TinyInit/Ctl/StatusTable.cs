@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace TinyInit.Ctl;
+
+/// <summary>The answer to <c>status</c> as a table, as supervisorctl status shows it.</summary>
+internal static class StatusTable
+{
+    private static readonly string[] Headers = ["NAME", "ROLE", "PID", "STATE", "RESTARTS", "LAST EXIT", "SINCE"];
+
+    /// <param name="rows">The answer's status lines.</param>
+    public static string Render(IReadOnlyList<JsonElement> rows)
+    {
+        var cells = new List<string[]> { Headers };
+        foreach (JsonElement row in rows)
+        {
+            string state = Text(row, "state");
+            if (row.TryGetProperty("restart_in_ms", out JsonElement restartIn))
+                state += $" (restart in {Age(restartIn.GetInt64())})";
+            string lastExit = row.TryGetProperty("last_signal", out JsonElement signal) ? signal.GetString() ?? "-"
+                : row.TryGetProperty("last_exit_code", out JsonElement code) ? code.GetInt32().ToString(CultureInfo.InvariantCulture)
+                : "-";
+            string since = row.TryGetProperty("for_ms", out JsonElement age) ? Age(age.GetInt64()) + " ago" : "-";
+            cells.Add([Text(row, "name"), Text(row, "role"), Text(row, "pid"), state, Text(row, "restarts"), lastExit, since]);
+        }
+
+        int[] widths = new int[Headers.Length];
+        foreach (string[] line in cells)
+        {
+            for (int i = 0; i < line.Length; i++)
+                widths[i] = Math.Max(widths[i], line[i].Length);
+        }
+
+        var table = new StringBuilder();
+        foreach (string[] line in cells)
+        {
+            for (int i = 0; i < line.Length; i++)
+                table.Append(i == line.Length - 1 ? line[i] : line[i].PadRight(widths[i] + 2));
+            table.Append('\n');
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>A duration the way people read it: 850ms, 12s, 3m12s, 2h05m, 3d04h.</summary>
+    public static string Age(long milliseconds)
+    {
+        long s = milliseconds / 1000;
+        return milliseconds < 1000 ? $"{milliseconds}ms"
+            : s < 60 ? $"{s}s"
+            : s < 3600 ? $"{s / 60}m{s % 60:00}s"
+            : s < 86400 ? $"{s / 3600}h{s / 60 % 60:00}m"
+            : $"{s / 86400}d{s / 3600 % 24:00}h";
+    }
+
+    private static string Text(JsonElement row, string name) =>
+        !row.TryGetProperty(name, out JsonElement value) ? "-"
+        : value.ValueKind == JsonValueKind.String ? value.GetString() ?? "-"
+        : value.GetRawText();
+}
