@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Text;
 using TinyInit.Text;
 using TinyInit.Children;

@@ -89,6 +89,41 @@ public sealed class ControlRobustnessTests(ITestOutputHelper output)
         Assert.Equal(0, run.WaitForExit());
     }
 
+    [Fact]
+    public void AtMost64ClientsAreServedAtATimeAndAFreedPlaceIsTakenAgain()
+    {
+        string socket = CtlClient.TempSocket();
+        using var run = InitRun.Start(output, InitMode.Subreaper, ["--control", socket, "--", .. InitRun.Probe("signals")]);
+        run.WaitForReady();
+        var followers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                var follower = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                followers.Add(follower);
+                follower.Connect(new UnixDomainSocketEndPoint(socket));
+                follower.Send("events\n"u8.ToArray());
+            }
+
+            // Accepted in the order they connected: the 65th finds every place taken.
+            Assert.Equal("refused: 64 clients are connected already", Exchange(socket, "status\n"u8.ToArray()));
+            (int code, _, string stderr) = CtlClient.Run(socket, "status");
+            Assert.Equal(1, code);
+            Assert.Contains("64 clients are connected already", stderr);
+
+            followers[0].Dispose();
+            run.WaitUntil(() => CtlClient.Run(socket, "status").Code == 0, "a place to be free again");
+            run.CloseStdin();
+            Assert.Equal(0, run.WaitForExit());
+        }
+        finally
+        {
+            foreach (Socket follower in followers)
+                follower.Dispose();
+        }
+    }
+
     /// <summary>Sends bytes as one client, then reads until tinyinit closes the connection.</summary>
     /// <returns>The one line tinyinit answered, an error.</returns>
     private static string Exchange(string socket, byte[] request)
