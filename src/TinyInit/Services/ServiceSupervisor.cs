@@ -194,38 +194,6 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
             service.Child?.Signal(Libc.SIGKILL, wholeGroup: true);
     }
 
-    /// <summary>The restart signal: restart every service, one at a time, each once the previous one is back.</summary>
-    public void RestartAll()
-    {
-        if (_stopping)
-            return;
-        Log.Info("restarting every service, one at a time");
-        foreach (ServiceRuntime service in _services)
-        {
-            if (!_restartQueue.Contains(service) && service != _restarting)
-                _restartQueue.Enqueue(service);
-        }
-
-        if (_restarting is null)
-            ContinueRestartingAll();
-    }
-
-    /// <summary>Starts a service that waited for its dependencies (--after), unless it runs or tinyinit is stopping.</summary>
-    public void StartHeld(string name)
-    {
-        if (_services.Find(s => s.Name == name) is { Child: null } service && !_stopping)
-            Start(service);
-    }
-
-    /// <summary>--ready-timeout: stops a service that is not ready in time; its exit then counts as a failure.</summary>
-    public void FailNotReady(string name)
-    {
-        if (_services.Find(s => s.Name == name) is not { Child: not null } service || _stopping)
-            return;
-        service.NotReadyInTime = true;
-        Stop(service, Deadline.None, sendTerm: true);
-    }
-
     /// <summary>Without a main command, the signals tinyinit does not act on itself go to every service.</summary>
     public void ForwardToAll(int sig)
     {
@@ -237,23 +205,6 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
     {
         _pipes.Remove(pipe);
         pipe.Dispose();
-    }
-
-    private void ContinueRestartingAll()
-    {
-        while (_restartQueue.TryDequeue(out ServiceRuntime? service))
-        {
-            if (service.Child is not null)
-            {
-                _restarting = service;
-                Stop(service, Deadline.None, sendTerm: true);
-                return;
-            }
-
-            // Not running (waiting out a delay, or not restarted by its policy): start it now.
-            service.Backoff.Reset();
-            Start(service);
-        }
     }
 
     private void Stop(ServiceRuntime service, long notLaterThan, bool sendTerm)

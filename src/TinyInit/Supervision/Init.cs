@@ -28,7 +28,7 @@ namespace TinyInit.Supervision;
 /// nothing may end tinyinit early (as PID 1 its death takes the whole container with it): every
 /// step from there on is guarded, logs what went wrong and carries on, as catatonit does.
 /// </summary>
-internal sealed unsafe class Init : IDisposable
+internal sealed unsafe partial class Init : IDisposable
 {
     /// <summary>How long the last lines (event stream, stdout, stderr) may wait for their readers at exit.</summary>
     private static readonly TimeSpan FinalWriteLimit = TimeSpan.FromSeconds(1);
@@ -209,48 +209,6 @@ internal sealed unsafe class Init : IDisposable
         else if (_selfPid != 1)
         {
             Log.Warn("not running as PID 1 and not a subreaper (-s): orphaned descendants will not be reaped by tinyinit");
-        }
-    }
-
-    /// <summary>One batch of signals per turn (a storm never holds the loop), each routed by the <see cref="SignalRouter"/>.</summary>
-    private void OnSignals()
-    {
-        foreach (ref readonly Libc.signalfd_siginfo info in _signals!.ReadBatch())
-        {
-            int sig = (int)info.ssi_signo;
-            SignalDecision decision = _router.Route(sig, info.ssi_pid == _selfPid, _main?.Child is not null, _main?.HasExited ?? false);
-            switch (decision.Action)
-            {
-                case SignalAction.Reap:
-                    if (_exits is not null)
-                        _exits.Due = true;
-                    break;
-                case SignalAction.Ignore:
-                    Log.Debug($"{SignalNames.Name(sig)} received: not forwarded (tinyinit's own, or the main child has exited)");
-                    break;
-                case SignalAction.RestartServices:
-                    _services?.RestartAll();
-                    break;
-                case SignalAction.ForwardToMain:
-                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), _main!.Child!.Pid, Signal: sig, Forwarded: decision.Forward));
-                    if (decision.Forward == 0)
-                        Log.Debug($"{SignalNames.Name(sig)} dropped (--rewrite)");
-                    else
-                        _main.Forward(decision.Forward, decision.ArmsKillAfter);
-                    break;
-                case SignalAction.Stop:
-                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), Signal: sig, Forwarded: 0));
-                    Log.Info($"{SignalNames.Name(sig)} received: stopping the services");
-                    _stopRequested = true;
-                    _stopSignal = sig;
-                    _services?.StopRestarting();
-                    break;
-                case SignalAction.ForwardToServices:
-                    _events.Publish(new InitEvent(InitEventKind.Signal, EventPublisher.Now(), Signal: sig, Forwarded: decision.Forward));
-                    if (decision.Forward != 0)
-                        _services?.ForwardToAll(decision.Forward);
-                    break;
-            }
         }
     }
 
