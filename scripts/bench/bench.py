@@ -469,13 +469,14 @@ def main():
     print(f"- Reaping: time from the moment {ZOMBIES:,} exited children are orphaned to PID 1 until "
           "the last is gone (benchhelper.c, zombies_main).")
     times, lost = with_clients
-    none, one, many = (statistics.median(times[n]) for n in (0, 1, CONTROL_CLIENTS))
+    cell = {n: range_of(times[n], 1) + " ms" if times[n] else "failed" for n in times}
+    med = {n: statistics.median(times[n]) if times[n] else float("nan") for n in times}
     print(f"- Reaping with control clients (tinyinit as PID 1 with `--control`, scripts/bench/clients.py): "
-          f"{ZOMBIES:,} zombies in {range_of(times[0], 1)} ms with no client, {range_of(times[1], 1)} ms with one "
-          f"`tinyinit ctl --json events` client reading, {range_of(times[CONTROL_CLIENTS], 1)} ms with "
-          f"{CONTROL_CLIENTS}; medians {one / none:.2f}× and {many / none:.2f}× the run without, {many / one:.2f}× the "
-          "run with one. Events the clients lost, per run: "
-          + ", ".join("no shutdown line" if n is None else f"{n:,}" for n in lost) + ".")
+          f"{ZOMBIES:,} zombies in {cell[0]} with no client, {cell[1]} with one `tinyinit ctl --json events` "
+          f"client reading, {cell[CONTROL_CLIENTS]} with {CONTROL_CLIENTS}; medians {med[1] / med[0]:.2f}× and "
+          f"{med[CONTROL_CLIENTS] / med[0]:.2f}× the run without, {med[CONTROL_CLIENTS] / med[1]:.2f}× the run with "
+          "one. Events the clients lost, per run: "
+          + (", ".join("no shutdown line" if n is None else f"{n:,}" for n in lost) or "none measured") + ".")
     sigpending = resource.getrlimit(resource.RLIMIT_SIGPENDING)[0]
     print(f"- Storms: sent back to back by one process; RLIMIT_SIGPENDING {sigpending} (room for both "
           "queues); received = SIGRTMIN+1 counted by the child when the SIGRTMIN+2 marker arrives.")
