@@ -22,7 +22,11 @@ internal static class Program
             // The client shares the binary, not the machinery: nothing of the init is set up for it.
             // A main command called ctl is run as 'tinyinit -- ctl'.
             if (args.Length > 0 && args[0] == "ctl")
-                return CtlProgram.Run(args);
+            {
+                CtlProgram.TakeBackSignals(startup);
+                CtlCommandLine.Outcome request = CtlCommandLine.Parse(args);
+                return request.Request is CtlRequest r ? CtlProgram.Run(r) : request.ExitCode;
+            }
 
             CommandLine.Outcome outcome = CommandLine.Parse(args, startup.handled);
             if (outcome.Settings is not Settings settings)

@@ -51,7 +51,7 @@ internal static class CommandLine
             return Fail(serviceError);
         if (split.CommandStart >= args.Length && settings.Services.Count == 0)
             return Fail("no command given: usage is tinyinit [options] [--] command [args...]");
-        if (ReadinessOptions.Build(settings, hasMain: split.CommandStart < args.Length) is string readinessError)
+        if (ReadinessCommandLine.Build(settings, hasMain: split.CommandStart < args.Length) is string readinessError)
             return Fail(readinessError);
         if (RestartDelayError(settings) is string delayError)
             return Fail(delayError);
@@ -188,7 +188,7 @@ internal static class CommandLine
         if (result.GetValue(options.Control) is string control)
             settings.ControlPath = control;
         IfGiven(result, options.RestartSignal, value => settings.RestartSignal = value);
-        ReadinessOptions.Apply(result, options, settings);
+        ReadinessCommandLine.Apply(result, options, settings);
         return null;
     }
 
@@ -258,7 +258,7 @@ internal static class CommandLine
             ?? EnvironmentDuration("TINYINIT_KILL_AFTER", killAfter => settings.KillAfter = killAfter)
             ?? EnvironmentDuration("TINYINIT_TIMEOUT", timeout => settings.Timeout = timeout)
             ?? EnvironmentDuration("TINYINIT_KILL_TIMEOUT", killTimeout => settings.ServiceKillTimeout = killTimeout);
-        ReadinessOptions.ApplyEnvironment(settings);
+        ReadinessCommandLine.ApplyEnvironment(settings);
         error ??= SignalRewrites.TryAddList(Environment.GetEnvironmentVariable("TINYINIT_REWRITE") ?? "", settings.Rewrites);
         return error is null;
     }

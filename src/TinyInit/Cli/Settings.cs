@@ -94,6 +94,14 @@ internal sealed class Settings
     /// <summary>--control: the path of the control socket, or null.</summary>
     public string? ControlPath { get; set; }
 
+    /// <summary>What the service supervisor needs.</summary>
+    public ServiceOptions ServiceOptions() =>
+        new(Services.Services, RestartThreshold, MinRestartDelay, MaxRestartDelay, ServiceKillTimeout, TagOutput, Essential);
+
+    /// <summary>What the readiness coordinator needs.</summary>
+    public ReadinessOptions ReadinessOptions() =>
+        new(Readiness, ReadyInterval, ReadyTimeout, Services.Services, HasCommand ? Command[0] : null);
+
     /// <summary>Whether a main command was given (services can run without one).</summary>
     public bool HasCommand => Command.Length > 0;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 
@@ -19,21 +18,22 @@ namespace TinyInit.Ctl;
 /// </summary>
 internal static class CtlProgram
 {
-    /// <param name="args">Main's arguments, starting with <c>ctl</c>.</param>
-    public static int Run(string[] args)
+    /// <summary>
+    /// Native/startup.c blocked the signals the init reads from its signalfd, in every thread. A
+    /// client has no signalfd: it must stop on Ctrl-C or SIGTERM like any command, so this thread
+    /// takes them back (a signal for the process goes to a thread that does not block it).
+    /// </summary>
+    public static void TakeBackSignals(in Libc.tinyinit_startup startup)
     {
-        // Native/startup.c blocked the signals the init reads from its signalfd, in every thread. A
-        // client has no signalfd: it must stop on Ctrl-C or SIGTERM like any command, so this thread
-        // takes them back (a signal for the process goes to a thread that does not block it).
-        Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
         unsafe
         {
             Libc.sigprocmask(Libc.SIG_SETMASK, Libc.sigset_t.FromBits(startup.original_mask), null);
         }
+    }
 
-        CtlCommandLine.Outcome outcome = CtlCommandLine.Parse(args);
-        if (outcome.Request is not CtlRequest request)
-            return outcome.ExitCode;
+    /// <param name="request">The parsed command line of <c>tinyinit ctl</c>.</param>
+    public static int Run(CtlRequest request)
+    {
         if (request.SocketPath is not string path)
             return Say(CtlExitCode.Unreachable, "no control socket given: use --control PATH or set TINYINIT_CONTROL (the path tinyinit listens on)");
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
@@ -49,25 +48,25 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
     private bool _announcedReady;
     private bool _stopping;
 
-    private ReadinessCoordinator(Settings settings, in SpawnRequest template, EventLoop loop, EventPublisher events, int selfPid,
+    private ReadinessCoordinator(ReadinessOptions options, in SpawnRequest template, EventLoop loop, EventPublisher events, int selfPid,
         ChildEnvironment environment, NotifySocket? socket, UpwardNotifier? upward)
     {
-        _plan = settings.Readiness;
-        _timeout = settings.ReadyTimeout;
+        _plan = options.Plan;
+        _timeout = options.Timeout;
         _loop = loop;
         _events = events;
         _selfPid = selfPid;
-        _mainCommand = settings.HasCommand ? settings.Command[0] : null;
+        _mainCommand = options.MainCommand;
         _environment = environment;
         _socket = socket;
         _upward = upward;
         _checks = _plan.Uses(ReadinessKind.Check) ? new CheckRunner(template, environment) : null;
         _onMessage = OnMessage;
-        foreach (ServiceDefinition service in settings.Services.Services)
-            _services[service.Name] = Add(service.Name, isMain: false, settings.ReadyInterval);
-        if (settings.HasCommand)
+        foreach (ServiceDefinition service in options.Services)
+            _services[service.Name] = Add(service.Name, isMain: false, options.Interval);
+        if (options.MainCommand is not null)
         {
-            _main = Add(DependencyGraph.Main, isMain: true, settings.ReadyInterval);
+            _main = Add(DependencyGraph.Main, isMain: true, options.Interval);
             _main.IsHeld = _main.Dependencies.Count > 0;
             if (_main.IsHeld)
                 Log.Info($"{_main.Description} waits for {string.Join(", ", _main.Dependencies)}");
@@ -92,18 +91,18 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
 
     /// <summary>The coordinator, or null when nothing asks for one (no --ready, no --after, no NOTIFY_SOCKET).</summary>
     /// <param name="error">A one-line setup error when the result is null for a failure.</param>
-    public static ReadinessCoordinator? Create(Settings settings, in SpawnRequest template, byte** envp, EventLoop loop, EventPublisher events, int selfPid, out string? error)
+    public static ReadinessCoordinator? Create(ReadinessOptions options, in SpawnRequest template, byte** envp, EventLoop loop, EventPublisher events, int selfPid, out string? error)
     {
         error = null;
         UpwardNotifier? upward = UpwardNotifier.FromEnvironment();
         var environment = new ChildEnvironment(envp);
-        if (settings.Readiness.IsEmpty && upward is null && !environment.HadNotifySocket)
+        if (options.Plan.IsEmpty && upward is null && !environment.HadNotifySocket)
             return null;
 
         NotifySocket? socket = null;
-        if (settings.Readiness.Uses(ReadinessKind.Notify) && (socket = NotifySocket.Open(out error)) is null)
+        if (options.Plan.Uses(ReadinessKind.Notify) && (socket = NotifySocket.Open(out error)) is null)
             return null;
-        var coordinator = new ReadinessCoordinator(settings, template, loop, events, selfPid, environment, socket, upward);
+        var coordinator = new ReadinessCoordinator(options, template, loop, events, selfPid, environment, socket, upward);
         if (socket is not null && loop.Watch(socket.Fd, Libc.EPOLLIN, _ => socket.ReadBatch(MaxMessagesPerTurn, coordinator._onMessage)) is Errno watchError and not 0)
         {
             error = $"epoll_ctl: {Errors.Describe(watchError)}";

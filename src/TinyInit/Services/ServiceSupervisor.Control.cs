@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using TinyInit.Text;
 using TinyInit.Children;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Loop;

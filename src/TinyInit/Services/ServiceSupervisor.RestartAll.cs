@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using TinyInit.Children;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;

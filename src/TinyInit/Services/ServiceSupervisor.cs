@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using TinyInit.Children;
-using TinyInit.Cli;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
@@ -31,7 +30,7 @@ namespace TinyInit.Services;
 /// </summary>
 internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
 {
-    private readonly Settings _settings;
+    private readonly ServiceOptions _options;
     private readonly SpawnRequest _template;
     private readonly EventLoop _loop;
     private readonly EventPublisher _events;
@@ -45,21 +44,21 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
     private ServiceRuntime? _restarting;
     private bool _stopping;
 
-    /// <param name="settings">The services and their restart and stop settings.</param>
+    /// <param name="options">The services and their restart and stop settings.</param>
     /// <param name="template">How tinyinit starts children: its original signal state and environment.</param>
     /// <param name="loop">Where the tagged-output pipes are watched.</param>
     /// <param name="events">Where spawns and restarts are published.</param>
     /// <param name="readiness">Start order and readiness (--after, --ready), or null when none is declared.</param>
-    public ServiceSupervisor(Settings settings, SpawnRequest template, EventLoop loop, EventPublisher events, IServiceReadiness? readiness = null)
+    public ServiceSupervisor(ServiceOptions options, SpawnRequest template, EventLoop loop, EventPublisher events, IServiceReadiness? readiness = null)
     {
-        _settings = settings;
+        _options = options;
         _template = template;
         _loop = loop;
         _events = events;
         _readiness = readiness;
-        foreach (ServiceDefinition definition in settings.Services.Services)
+        foreach (ServiceDefinition definition in options.Services)
         {
-            var backoff = new RestartBackoff(settings.RestartThreshold, settings.MinRestartDelay, settings.MaxRestartDelay, RestartBackoff.DefaultFactor);
+            var backoff = new RestartBackoff(options.RestartThreshold, options.MinRestartDelay, options.MaxRestartDelay, RestartBackoff.DefaultFactor);
             _services.Add(new ServiceRuntime(definition, backoff));
         }
     }
@@ -132,7 +131,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
         else if (TakeRequestedExit(service, pid, how))
         {
         }
-        else if (_settings.Essential.Contains(service.Name))
+        else if (_options.Essential.Contains(service.Name))
         {
             EndRun(service, $"(pid {pid}) {how}", status);
         }
@@ -211,7 +210,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
     {
         TrackedChild child = service.Child!;
         long now = Deadline.Now;
-        service.KillAt = Math.Min(Deadline.In(_settings.ServiceKillTimeout), notLaterThan);
+        service.KillAt = Math.Min(Deadline.In(_options.KillTimeout), notLaterThan);
         service.StopTimeout = Stopwatch.GetElapsedTime(now, Math.Max(now, service.KillAt));
         if (!sendTerm)
             return;
@@ -259,7 +258,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
         if (_readiness?.MayStart(service.Name) == false)
             return;
         OutputPipe? stdout = null, stderr = null;
-        if (_settings.TagOutput)
+        if (_options.TagOutput)
         {
             stdout = OpenPipe(service, _stdout);
             stderr = OpenPipe(service, _stderr);
@@ -287,7 +286,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
         {
             _readiness?.OnSpawned(service.Name, 0);
             // An essential service that cannot run ends the run; no room for a process (125) may pass.
-            if (_settings.Essential.Contains(service.Name) && SpawnFailure.ExitCodeOf(error) is var code and not ExitCodes.UsageOrSetupError)
+            if (_options.Essential.Contains(service.Name) && SpawnFailure.ExitCodeOf(error) is var code and not ExitCodes.UsageOrSetupError)
             {
                 EndRun(service, $"cannot run {ServiceDefinition.Shell}: {SpawnFailure.Describe(error)}", new ExitStatus((int)code, 0, false));
                 return;

@@ -127,7 +127,7 @@ internal sealed unsafe partial class Init : IDisposable
             }
         }
 
-        _readiness = ReadinessCoordinator.Create(_settings, _template, _startup.envp, _loop, _events, _selfPid, out string? readinessError);
+        _readiness = ReadinessCoordinator.Create(_settings.ReadinessOptions(), _template, _startup.envp, _loop, _events, _selfPid, out string? readinessError);
         if (readinessError is not null)
         {
             Log.Error(readinessError);
@@ -135,7 +135,7 @@ internal sealed unsafe partial class Init : IDisposable
         }
 
         if (_settings.Services.Count > 0)
-            _services = new ServiceSupervisor(_settings, _template, _loop, _events, _readiness);
+            _services = new ServiceSupervisor(_settings.ServiceOptions(), _template, _loop, _events, _readiness);
         _readiness?.Attach(_services, StartHeldMain);
         _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap, _readiness) { Due = true };
         if (_settings.ControlPath is string controlPath)

@@ -9,13 +9,17 @@ public sealed class EssentialTests(ITestOutputHelper output)
     private const string Other = "other=trap 'echo other got TERM; exit 0' TERM; echo other up; while :; do sleep 0.05; done";
     private const string Main = "trap 'echo main got TERM; exit 0' TERM; echo main up; while :; do sleep 0.05; done";
 
+    // The traps answer TERM at once; the long grace only keeps a loaded machine from turning a
+    // slow shell into a SIGKILL (a 3 s grace once ran out under a load average of 40).
+    private const string Grace = "30s";
+
     [Theory]
     [InlineData(InitMode.Pid1)]
     [InlineData(InitMode.Subreaper)]
     public void AnEssentialServiceExiting3StopsTheMainChildAndTheOtherServicesAndTinyinitExits3(InitMode mode)
     {
         using var dir = new TempDirectory("essential");
-        using var run = InitRun.Start(output, mode, "--essential", "db", "--grace", "10s",
+        using var run = InitRun.Start(output, mode, "--essential", "db", "--grace", Grace,
             "--service", $"db=echo db up; while [ ! -e '{dir.File("go")}' ]; do sleep 0.02; done; exit 3",
             "--service", Other,
             "--", "sh", "-c", Main);
@@ -38,7 +42,7 @@ public sealed class EssentialTests(ITestOutputHelper output)
     public void AnEssentialServiceKilledBySigkillMakesTinyinitExit137(InitMode mode)
     {
         using var run = InitRun.Start(output, mode, new Dictionary<string, string?> { ["TINYINIT_ESSENTIAL"] = "other,db" },
-            "--service", $"db=exec {Paths.Probe} signals",
+            "--grace", Grace, "--service", $"db=exec {Paths.Probe} signals",
             "--service", Other,
             "--", "sh", "-c", Main);
         run.WaitForLine("other up");
@@ -57,7 +61,7 @@ public sealed class EssentialTests(ITestOutputHelper output)
     public void WithNoCleanupTheMainChildIsStillStopped()
     {
         using var dir = new TempDirectory("essential");
-        using var run = InitRun.Start(output, InitMode.Subreaper, "--no-cleanup", "--essential", "db",
+        using var run = InitRun.Start(output, InitMode.Subreaper, "--no-cleanup", "--grace", Grace, "--essential", "db",
             "--service", $"db=while [ ! -e '{dir.File("go")}' ]; do sleep 0.02; done; exit 4",
             "--", "sh", "-c", Main);
         run.WaitForLine("main up");

@@ -9,7 +9,7 @@ namespace TinyInit.Cli;
 /// read into <see cref="Settings"/>, then checked against the services and the main command once
 /// both are known, so that an unknown name or a dependency cycle is one line and 125.
 /// </summary>
-internal static class ReadinessOptions
+internal static class ReadinessCommandLine
 {
     public const string EssentialVariable = "TINYINIT_ESSENTIAL";
 
