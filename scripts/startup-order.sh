@@ -4,9 +4,9 @@
 #
 # Why: the kernel maps an executable's pages 64 KiB at a time around each page fault
 # ("fault-around"), so a method run once at start-up makes its whole 64 KiB neighbourhood
-# resident. Spread over the binary, the ~200 methods of the default path touched almost every
+# resident. Spread over the binary, the ~250 methods of the default path touched almost every
 # 64 KiB of the 1.3 MB of managed code; laid out together they touch a few (docs/design.md,
-# "Start-up and memory").
+# Start-up and memory).
 #
 # Run it after changes to the start-up path or the event loop, or after a .NET SDK update
 # (method names change; names that no longer exist are ignored, and the methods that are not
