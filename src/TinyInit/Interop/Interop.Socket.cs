@@ -28,7 +28,7 @@ internal static unsafe partial class Libc
     // sockaddr_un for TryCreate, cmsghdr because Tmds.LibC's reads cmsg_len (a size_t) as 32 bits,
     // ucred and stat_t because their fields are plain ints here (Tmds.LibC's are pid_t, uid_t...
     // wrappers) and other code keeps them. Each has the layout of Tmds.LibC's (and glibc's) type,
-    // and is passed to its functions by pointer cast.
+    // and is passed to its functions by pointer cast (docs/design.md, Interop: Tmds.LibC and our own declarations).
 #pragma warning disable CS8981
     [StructLayout(LayoutKind.Sequential)]
     internal struct sockaddr_un
