@@ -6,6 +6,7 @@ using TinyInit.Loop;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
 using TinyInit.Text;
+using Tmds.Linux;
 
 namespace TinyInit.Children;
 
@@ -66,12 +67,12 @@ internal sealed class MainChild : ITurnWork, IDisposable
         // becomes the terminal's foreground group, so Ctrl-C, Ctrl-\ and Ctrl-Z reach it and a shell
         // has job control. Only when tinyinit holds the foreground itself: never steal it from a shell.
         // In a PID namespace, a process group outside it reads as 0: never take the terminal then.
-        int group = Libc.getpgrp();
-        _tookTerminal = group > 0 && Libc.isatty(0) == 1 && Libc.tcgetpgrp(0) == group;
+        int group = LibC.getpgrp();
+        _tookTerminal = group > 0 && LibC.isatty(0) == 1 && LibC.tcgetpgrp(0) == group;
         SpawnRequest request = template with
         {
             Argv = argv,
-            NewProcessGroup = ProcessGroupChoice.ChildHasItsOwn(_signalGroup, _tookTerminal, Libc.getsid(0) == Libc.getpid()),
+            NewProcessGroup = ProcessGroupChoice.ChildHasItsOwn(_signalGroup, _tookTerminal, LibC.getsid(0) == LibC.getpid()),
             ForegroundTerminalFd = _tookTerminal ? 0 : -1,
         };
 
@@ -135,7 +136,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
     /// <summary>Gives the terminal's foreground back to tinyinit's own group, if it was handed to the child.</summary>
     public void GiveBackTerminal()
     {
-        if (_tookTerminal && Libc.tcsetpgrp(0, Libc.getpgrp()) < 0)
+        if (_tookTerminal && LibC.tcsetpgrp(0, LibC.getpgrp()) < 0)
             Log.Debug($"tcsetpgrp: {Errors.Describe(Errors.Last())}");
     }
 

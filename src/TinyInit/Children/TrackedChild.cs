@@ -2,6 +2,7 @@ using System;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Reaping;
+using Tmds.Linux;
 
 namespace TinyInit.Children;
 
@@ -50,11 +51,11 @@ internal sealed class TrackedChild : IDisposable
     public int Signal(int sig, bool wholeGroup)
     {
         if (wholeGroup && (Exit is not null || _pidfd < 0 || !s_groupFlagWorks))
-            return Libc.kill(-Pid, sig) == 0 ? 0 : (int)Errors.Last();
+            return LibC.kill(-Pid, sig) == 0 ? 0 : (int)Errors.Last();
         if (Exit is not null)
             return (int)Errno.ESRCH;
         if (_pidfd < 0)
-            return Libc.kill(Pid, sig) == 0 ? 0 : (int)Errors.Last();
+            return LibC.kill(Pid, sig) == 0 ? 0 : (int)Errors.Last();
 
         if (Libc.pidfd_send_signal(_pidfd, sig, wholeGroup ? Libc.PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0)
             return 0;
@@ -72,7 +73,7 @@ internal sealed class TrackedChild : IDisposable
     {
         if (_pidfd >= 0)
         {
-            Libc.close(_pidfd);
+            LibC.close(_pidfd);
             _pidfd = -1;
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Text;
+using Tmds.Linux;
 
 namespace TinyInit.Cli;
 
@@ -35,32 +36,32 @@ internal static unsafe class StartupFile
         contents = [];
         string named = $"{what} {EchoText.Quote(path, int.MaxValue)}";
         byte[] pathBytes = [.. LosslessUtf8.Encode(path), 0];
-        Libc.statx_buffer status;
+        statx status;
         fixed (byte* p = pathBytes)
         {
-            if (Libc.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
+            if (LibC.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
                 return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
             if (Refusal(what, named, status) is string refused)
                 return refused;
 
-            int fd = Libc.open(p, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
+            int fd = LibC.open(p, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
             if (fd < 0)
                 return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
             try
             {
                 byte empty = 0;
-                if (Libc.statx(fd, &empty, Libc.AT_EMPTY_PATH, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
+                if (LibC.statx(fd, &empty, Libc.AT_EMPTY_PATH, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
                     return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
                 return Refusal(what, named, status) ?? ReadAll(fd, named, (status.stx_mode & Libc.S_IFMT) == Libc.S_IFIFO, out contents);
             }
             finally
             {
-                Libc.close(fd);
+                LibC.close(fd);
             }
         }
     }
 
-    private static string? Refusal(string what, string named, in Libc.statx_buffer status)
+    private static string? Refusal(string what, string named, in statx status)
     {
         int type = status.stx_mode & Libc.S_IFMT;
         if (type == Libc.S_IFREG && status.stx_size > MaxBytes)
@@ -93,7 +94,7 @@ internal static unsafe class StartupFile
 
             nint n;
             fixed (byte* b = buffer)
-                n = Libc.read(fd, b + length, (nuint)(buffer.Length - length));
+                n = (nint)LibC.read(fd, b + length, (size_t)(buffer.Length - length));
             if (n > 0)
             {
                 length += (int)n;

@@ -107,7 +107,7 @@ internal sealed unsafe class ControlConnection
     {
         nint n;
         fixed (byte* buffer = _request)
-            n = Libc.read(_target.Fd, buffer + _requestLength, (nuint)(RequestLimit - _requestLength));
+            n = (nint)Tmds.Linux.LibC.read(_target.Fd, buffer + _requestLength, (Tmds.Linux.size_t)(RequestLimit - _requestLength));
         if (n < 0)
         {
             Errno error = Errors.Last();

@@ -37,7 +37,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     private readonly ControlCommands _commands;
     private readonly EventLines _lines;
     private readonly List<ControlConnection> _connections = [];
-    private readonly uint _ownUid = Libc.geteuid();
+    private readonly uint _ownUid = Tmds.Linux.LibC.geteuid();
     private long _acceptPausedUntil = Deadline.None;
     private bool _listening;
 
@@ -125,7 +125,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     {
         for (int i = 0; i < AcceptsPerCall; i++)
         {
-            int fd = Libc.accept4(_socket.Fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            int fd = Tmds.Linux.LibC.accept4(_socket.Fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
             if (fd >= 0)
             {
                 Admit(fd);
@@ -151,10 +151,10 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     {
         Libc.ucred peer;
         int length = sizeof(Libc.ucred);
-        if (Libc.getsockopt_ucred(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, &peer, &length) < 0)
+        if (Tmds.Linux.LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, &peer, (Tmds.Linux.socklen_t*)&length) < 0)
         {
             Log.Warn($"control: SO_PEERCRED: {Errors.Describe(Errors.Last())}; connection closed");
-            Libc.close(fd);
+            Tmds.Linux.LibC.close(fd);
             return;
         }
 
@@ -189,8 +189,8 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     {
         byte[] line = _commands.Refusal(error);
         fixed (byte* bytes = line)
-            Libc.send(fd, bytes, (nuint)line.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-        Libc.close(fd);
+            Tmds.Linux.LibC.send(fd, bytes, (Tmds.Linux.size_t)line.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+        Tmds.Linux.LibC.close(fd);
     }
 
     /// <returns>How many are still not done when the deadline passes.</returns>

@@ -43,7 +43,7 @@ internal sealed unsafe class ControlSocketFile
             return null;
         }
 
-        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        int fd = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             error = $"--control '{path}': socket: {Errors.Describe(Errors.Last())}";
@@ -51,10 +51,10 @@ internal sealed unsafe class ControlSocketFile
         }
 
         Libc.stat_t bound;
-        if (!Bind(fd, path, &address, out error) || (error = Check(path, "listen", Libc.listen(fd, Backlog))) is not null
-            || (error = Check(path, "stat", Libc.lstat(path, &bound))) is not null)
+        if (!Bind(fd, path, &address, out error) || (error = Check(path, "listen", Tmds.Linux.LibC.listen(fd, Backlog))) is not null
+            || (error = Check(path, "stat", PathCalls.Lstat(path, &bound))) is not null)
         {
-            Libc.close(fd);
+            Tmds.Linux.LibC.close(fd);
             return null;
         }
 
@@ -70,21 +70,21 @@ internal sealed unsafe class ControlSocketFile
         if (_closed)
             return;
         _closed = true;
-        Libc.close(Fd);
+        Tmds.Linux.LibC.close(Fd);
         Fd = -1;
         Libc.stat_t now;
-        if (Libc.lstat(Path, &now) == 0 && now.st_dev == _device && now.st_ino == _inode)
-            Libc.unlink(Path);
+        if (PathCalls.Lstat(Path, &now) == 0 && now.st_dev == _device && now.st_ino == _inode)
+            PathCalls.Unlink(Path);
     }
 
     private static bool Bind(int fd, string path, Libc.sockaddr_un* address, out string? error)
     {
         for (int attempt = 0; ; attempt++)
         {
-            uint previous = Libc.umask(OwnerOnly);
-            int rc = Libc.bind(fd, address, (uint)sizeof(Libc.sockaddr_un));
+            Tmds.Linux.mode_t previous = Tmds.Linux.LibC.umask((ushort)OwnerOnly);
+            int rc = Tmds.Linux.LibC.bind(fd, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Libc.sockaddr_un));
             Errno bindError = Errors.Last();
-            Libc.umask(previous);
+            Tmds.Linux.LibC.umask(previous);
             if (rc == 0)
             {
                 error = null;
@@ -99,7 +99,7 @@ internal sealed unsafe class ControlSocketFile
 
             if ((error = StaleOrWhy(path, address)) is not null)
                 return false;
-            Libc.unlink(path);
+            PathCalls.Unlink(path);
         }
     }
 
@@ -107,15 +107,15 @@ internal sealed unsafe class ControlSocketFile
     private static string? StaleOrWhy(string path, Libc.sockaddr_un* address)
     {
         Libc.stat_t existing;
-        if (Libc.lstat(path, &existing) == 0 && (existing.st_mode & Libc.S_IFMT) != Libc.S_IFSOCK)
+        if (PathCalls.Lstat(path, &existing) == 0 && (existing.st_mode & Libc.S_IFMT) != Libc.S_IFSOCK)
             return $"--control '{path}': the file exists and is not a socket; tinyinit does not replace it";
 
-        int probe = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        int probe = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
         if (probe < 0)
             return $"--control '{path}': socket: {Errors.Describe(Errors.Last())}";
-        int rc = Libc.connect(probe, address, (uint)sizeof(Libc.sockaddr_un));
+        int rc = Tmds.Linux.LibC.connect(probe, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Libc.sockaddr_un));
         Errno connectError = Errors.Last();
-        Libc.close(probe);
+        Tmds.Linux.LibC.close(probe);
 
         // Accepted, or queued behind a full backlog (EAGAIN): someone listens. Refused: stale.
         if (rc == 0 || connectError == Errno.EAGAIN)

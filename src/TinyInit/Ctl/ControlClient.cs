@@ -29,7 +29,7 @@ internal sealed unsafe class ControlClient : IDisposable
             return null;
         }
 
-        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        int fd = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             error = $"socket: {Errors.Describe(Errors.Last())}";
@@ -37,14 +37,14 @@ internal sealed unsafe class ControlClient : IDisposable
         }
 
         int rc;
-        while ((rc = Libc.connect(fd, &address, (uint)sizeof(Libc.sockaddr_un))) < 0 && Errors.Last() == Errno.EINTR)
+        while ((rc = Tmds.Linux.LibC.connect(fd, (Tmds.Linux.sockaddr*)&address, (uint)sizeof(Libc.sockaddr_un))) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
 
         if (rc == 0)
             return new ControlClient(fd);
         Errno connectError = Errors.Last();
-        Libc.close(fd);
+        Tmds.Linux.LibC.close(fd);
         error = $"cannot connect to {path}: {Errors.Describe(connectError)}" + connectError switch
         {
             Errno.ENOENT => " (is tinyinit running with --control at that path?)",
@@ -63,7 +63,7 @@ internal sealed unsafe class ControlClient : IDisposable
             int sent = 0;
             while (sent < bytes.Length)
             {
-                nint n = Libc.send(_fd, start + sent, (nuint)(bytes.Length - sent), Libc.MSG_NOSIGNAL);
+                nint n = (nint)Tmds.Linux.LibC.send(_fd, start + sent, (Tmds.Linux.size_t)(bytes.Length - sent), Libc.MSG_NOSIGNAL);
                 if (n < 0 && Errors.Last() == Errno.EINTR)
                     continue;
                 if (n <= 0)
@@ -121,7 +121,7 @@ internal sealed unsafe class ControlClient : IDisposable
         nint n;
         fixed (byte* buffer = _buffer)
         {
-            while ((n = Libc.read(_fd, buffer + _end, (nuint)(_buffer.Length - _end))) < 0 && Errors.Last() == Errno.EINTR)
+            while ((n = (nint)Tmds.Linux.LibC.read(_fd, buffer + _end, (Tmds.Linux.size_t)(_buffer.Length - _end))) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
         }
@@ -137,7 +137,7 @@ internal sealed unsafe class ControlClient : IDisposable
     {
         if (_fd >= 0)
         {
-            Libc.close(_fd);
+            Tmds.Linux.LibC.close(_fd);
             _fd = -1;
         }
     }

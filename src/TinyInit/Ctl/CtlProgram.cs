@@ -27,7 +27,8 @@ internal static class CtlProgram
     {
         unsafe
         {
-            Libc.sigprocmask(Libc.SIG_SETMASK, Libc.sigset_t.FromBits(startup.original_mask), null);
+            Libc.sigset_t mask = Libc.sigset_t.FromBits(startup.original_mask);
+            Tmds.Linux.LibC.sigprocmask(Libc.SIG_SETMASK, (Tmds.Linux.sigset_t*)&mask, null);
         }
     }
 

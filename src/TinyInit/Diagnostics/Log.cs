@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Text;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Diagnostics;
 
@@ -81,7 +82,7 @@ internal static class Log
             int done = 0;
             while (done < bytes.Length)
             {
-                nint n = Libc.write(fd, start + done, (nuint)(bytes.Length - done));
+                nint n = (nint)LibC.write(fd, start + done, (size_t)(bytes.Length - done));
                 if (n > 0)
                     done += (int)n;
                 else if (n < 0 && Errors.Last() == Errno.EINTR)

@@ -81,7 +81,7 @@ internal sealed class EventStream : ITurnWork, IDisposable
                 return null;
             }
 
-            int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
+            int flags = Tmds.Linux.LibC.fcntl(fd, Libc.F_GETFL, 0);
             if (flags < 0 || (flags & 3) == Libc.O_RDONLY)
             {
                 error = $"--events {EchoText.Quote(target)}: {(flags < 0 ? Errors.Describe(Errors.Last()) : "not open for writing")}";

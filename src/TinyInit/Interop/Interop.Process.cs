@@ -15,7 +15,10 @@ internal static unsafe partial class Libc
     public const int PR_SET_PDEATHSIG = 1;
     public const int PR_SET_CHILD_SUBREAPER = 36;
 
-    /// <summary>The part of <c>siginfo_t</c> that waitid(2) fills for SIGCHLD (x86-64 layout).</summary>
+    /// <summary>
+    /// The part of <c>siginfo_t</c> that waitid(2) fills for SIGCHLD (x86-64 layout). Not Tmds.LibC's:
+    /// its siginfo_t puts si_code at offset 4 and si_errno at 8 (the MIPS order), x86-64 has them the other way round.
+    /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct siginfo_t
     {
@@ -27,30 +30,12 @@ internal static unsafe partial class Libc
         [FieldOffset(24)] public int si_status;
     }
 
+    /// <summary>Not Tmds.LibC's: it declares none of waitid, waitpid, wait4.</summary>
     /// <returns>0 (si_pid is 0 when WNOHANG found nothing), or -1 and errno.</returns>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int waitid(int idtype, int id, out siginfo_t infop, int options);
 
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int getpid();
-
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int getppid();
-
-    /// <summary>prctl(2) with one argument; the unused ones are passed as 0.</summary>
+    /// <summary>prctl(2) with one argument; the unused ones are passed as 0. Not Tmds.LibC's: it lacks prctl.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    /// <summary>Returns the process group of the foreground job of terminal fd, or -1 and errno.</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int tcgetpgrp(int fd);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int tcsetpgrp(int fd, int pgrp);
-
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int isatty(int fd);
-
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int getpgrp();
 }

@@ -17,7 +17,11 @@ internal static unsafe partial class Libc
     public const int SFD_NONBLOCK = 0x800;
     public const int SFD_CLOEXEC = 0x80000;
 
-    /// <summary>glibc's <c>sigset_t</c>: 1024 bits, of which the kernel uses the first 64.</summary>
+    /// <summary>
+    /// glibc's <c>sigset_t</c>: 1024 bits, of which the kernel uses the first 64. Tmds.LibC's sigset_t
+    /// has the same 128 bytes but no way to set 64 bits at once; this one is passed to our own
+    /// declarations (signalfd, posix_spawnattr_*), and by pointer cast to Tmds.LibC's sigprocmask.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential, Size = 128)]
     internal struct sigset_t
     {
@@ -27,7 +31,7 @@ internal static unsafe partial class Libc
         public static sigset_t FromBits(ulong bits) => new() { low = bits };
     }
 
-    /// <summary>signalfd(2) record: 128 bytes per signal read.</summary>
+    /// <summary>signalfd(2) record: 128 bytes per signal read (Tmds.LibC lacks signalfd and this struct).</summary>
     [StructLayout(LayoutKind.Sequential, Size = 128)]
     internal struct signalfd_siginfo
     {
@@ -49,17 +53,9 @@ internal static unsafe partial class Libc
         public ulong ssi_addr;
     }
 
-    /// <summary>glibc's three-argument wrapper; returns the fd, or -1 and errno.</summary>
+    /// <summary>glibc's three-argument wrapper; returns the fd, or -1 and errno. Not Tmds.LibC's: it lacks signalfd.</summary>
     [LibraryImport(Libraries.Libc, SetLastError = true)]
     internal static partial int signalfd(int fd, in sigset_t mask, int flags);
 
     public const int SIG_SETMASK = 2;
-
-    /// <summary>sigprocmask(2): for the calling thread only, in a program with threads.</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int sigprocmask(int how, in sigset_t set, sigset_t* oldset);
-
-    /// <returns>0, or -1 and errno (ESRCH: no such process).</returns>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int kill(int pid, int sig);
 }

@@ -23,7 +23,12 @@ internal static unsafe partial class Libc
     /// <summary>sizeof(struct cmsghdr) on x86-64, which is also CMSG_ALIGN of it: where CMSG_DATA starts.</summary>
     public const int CmsgHeaderSize = 16;
 
-    // Named as in C, so that the man pages are their documentation.
+    // Named as in C, so that the man pages are their documentation. The functions that take them
+    // are Tmds.LibC's (socket, bind, connect, recvmsg, getsockopt...); these structs stay ours:
+    // sockaddr_un for TryCreate, cmsghdr because Tmds.LibC's reads cmsg_len (a size_t) as 32 bits,
+    // ucred and stat_t because their fields are plain ints here (Tmds.LibC's are pid_t, uid_t...
+    // wrappers) and other code keeps them. Each has the layout of Tmds.LibC's (and glibc's) type,
+    // and is passed to its functions by pointer cast (docs/design.md, Interop: Tmds.LibC and our own declarations).
 #pragma warning disable CS8981
     [StructLayout(LayoutKind.Sequential)]
     internal struct sockaddr_un
@@ -42,25 +47,6 @@ internal static unsafe partial class Libc
                 Encoding.UTF8.GetBytes(path, new Span<byte>(target, SunPathLength));
             return true;
         }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct iovec
-    {
-        public void* iov_base;
-        public nuint iov_len;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct msghdr
-    {
-        public void* msg_name;
-        public uint msg_namelen;
-        public iovec* msg_iov;
-        public nuint msg_iovlen;
-        public void* msg_control;
-        public nuint msg_controllen;
-        public int msg_flags;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -93,50 +79,4 @@ internal static unsafe partial class Libc
 
     /// <summary>CMSG_ALIGN: control message lengths round up to the size of a long.</summary>
     public static nuint CmsgAlign(nuint length) => (length + 7) & ~(nuint)7;
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int socket(int domain, int type, int protocol);
-
-    /// <summary>bind(2); an address of only sun_family asks for autobind (unix(7)): a free abstract name.</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int bind(int fd, sockaddr_un* addr, uint addrlen);
-
-    /// <summary>connect(2): for a datagram socket, fixes the peer, so epoll's EPOLLOUT says whether the peer has room.</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int connect(int fd, sockaddr_un* addr, uint addrlen);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int getsockname(int fd, sockaddr_un* addr, uint* addrlen);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int setsockopt(int fd, int level, int optname, int* optval, uint optlen);
-
-    /// <returns>The size of the datagram read, or -1 and errno (EAGAIN when none is queued).</returns>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial nint recvmsg(int fd, msghdr* msg, int flags);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int listen(int fd, int backlog);
-
-    /// <returns>The connected fd, or -1 and errno (EAGAIN: none waiting; ECONNABORTED, EMFILE...).</returns>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int accept4(int fd, void* address, void* length, int flags);
-
-    /// <summary>getsockopt(2) for SO_PEERCRED.</summary>
-    [LibraryImport(Libraries.Libc, EntryPoint = "getsockopt", SetLastError = true)]
-    internal static partial int getsockopt_ucred(int fd, int level, int optname, ucred* optval, int* optlen);
-
-    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int unlink(string path);
-
-    /// <summary>lstat(2): the link itself, never what it points to.</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int lstat(string path, stat_t* buf);
-
-    /// <returns>The previous mask; never fails.</returns>
-    [LibraryImport(Libraries.Libc)]
-    internal static partial uint umask(uint mask);
-
-    [LibraryImport(Libraries.Libc)]
-    internal static partial uint geteuid();
 }

@@ -2,6 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace TinyInit.Interop;
 
+/// <summary>
+/// posix_spawn(3) and its attribute and file-action calls. Not Tmds.LibC's: it lacks them all (it
+/// has fork and execve, which managed code must not use in a runtime with threads).
+/// </summary>
 internal static unsafe partial class Libc
 {
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -59,12 +63,4 @@ internal static unsafe partial class Libc
     internal static partial int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* file_actions, int fd, int newfd);
 
     public const int X_OK = 1;
-
-    /// <summary>access(2): whether the calling process may execute path (X_OK).</summary>
-    [LibraryImport(Libraries.Libc, SetLastError = true)]
-    internal static partial int access(byte* path, int mode);
-
-    /// <summary>getsid(2): the session of pid (0: the caller); its pid when the caller leads its session.</summary>
-    [LibraryImport(Libraries.Libc)]
-    internal static partial int getsid(int pid);
 }

@@ -1,8 +1,9 @@
 namespace TinyInit.Interop;
 
 /// <summary>
-/// Names of the native libraries tinyinit calls. Both are bound at link time
-/// (DirectPInvoke in TinyInit.csproj), so no dlopen happens at start-up.
+/// Names of the native libraries of tinyinit's own declarations (Tmds.LibC's name libc.so.6). All
+/// are bound at link time (DirectPInvoke in TinyInit.csproj), so no dlopen happens, ever
+/// (docs/design.md, Interop: Tmds.LibC and our own declarations).
 /// </summary>
 internal static class Libraries
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Loop;
 
@@ -44,7 +45,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <returns>The loop, or null and the errno of epoll_create1.</returns>
     public static EventLoop? Create(out Errno error)
     {
-        int fd = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
+        int fd = LibC.epoll_create1(Libc.EPOLL_CLOEXEC);
         error = fd < 0 ? Errors.Last() : 0;
         return fd < 0 ? null : new EventLoop(fd);
     }
@@ -56,8 +57,8 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <returns>0, or the errno of epoll_ctl (EPERM for a regular file, which is always ready).</returns>
     public Errno Watch(int fd, uint events, FdHandler handler)
     {
-        var registration = new Libc.epoll_event { events = events, data = (ulong)fd };
-        if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, fd, ref registration) < 0)
+        var registration = new epoll_event { events = (int)events, data = { u64 = (ulong)fd } };
+        if (LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, fd, &registration) < 0)
             return Errors.Last();
         _handlers[fd] = handler;
         return 0;
@@ -66,8 +67,8 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Changes what fd is watched for; 0 pauses it without forgetting its handler.</summary>
     public void Change(int fd, uint events)
     {
-        var registration = new Libc.epoll_event { events = events, data = (ulong)fd };
-        if (Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_MOD, fd, ref registration) < 0)
+        var registration = new epoll_event { events = (int)events, data = { u64 = (ulong)fd } };
+        if (LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_MOD, fd, &registration) < 0)
             Log.Debug($"epoll_ctl(MOD {fd}): {Errors.Describe(Errors.Last())}");
     }
 
@@ -76,15 +77,15 @@ internal sealed unsafe class EventLoop : IDisposable
     {
         if (!_handlers.Remove(fd))
             return;
-        var registration = default(Libc.epoll_event);
-        Libc.epoll_ctl(_epollFd, Libc.EPOLL_CTL_DEL, fd, ref registration);
+        var registration = default(epoll_event);
+        LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_DEL, fd, &registration);
     }
 
     /// <summary>One turn: wait until something is ready or <paramref name="deadline"/> (or a part's deadline) comes, then handle it.</summary>
     public void RunOnce(long deadline = Deadline.None)
     {
-        Libc.epoll_event* events = stackalloc Libc.epoll_event[MaxEvents];
-        int ready = Libc.epoll_wait(_epollFd, events, MaxEvents, TimeoutFor(deadline));
+        epoll_event* events = stackalloc epoll_event[MaxEvents];
+        int ready = LibC.epoll_wait(_epollFd, events, MaxEvents, TimeoutFor(deadline));
         if (ready < 0)
         {
             Errno error = Errors.Last();
@@ -99,8 +100,8 @@ internal sealed unsafe class EventLoop : IDisposable
 
         for (int i = 0; i < ready; i++)
         {
-            if (_handlers.TryGetValue((int)events[i].data, out FdHandler? handler))
-                Guard(handler, events[i].events);
+            if (_handlers.TryGetValue((int)events[i].data.u64, out FdHandler? handler))
+                Guard(handler, (uint)events[i].events);
         }
 
         long now = Deadline.Now;
@@ -143,5 +144,5 @@ internal sealed unsafe class EventLoop : IDisposable
         }
     }
 
-    public void Dispose() => Libc.close(_epollFd);
+    public void Dispose() => LibC.close(_epollFd);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Output;
 
@@ -33,11 +34,11 @@ internal sealed unsafe class OutputTarget : IDisposable
         SocketType = socketType;
         _ownsFd = ownsFd;
         _pollBeforeWrite = pollBeforeWrite;
-        PipeCapacity = kind == OutputKind.Pipe ? Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) : 0;
+        PipeCapacity = kind == OutputKind.Pipe ? LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) : 0;
         if (kind == OutputKind.Socket)
         {
             int size = 0, length = sizeof(int);
-            SendBufferSize = Libc.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, &size, &length) == 0 ? size : 0;
+            SendBufferSize = LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, &size, (socklen_t*)&length) == 0 ? size : 0;
         }
     }
 
@@ -62,8 +63,8 @@ internal sealed unsafe class OutputTarget : IDisposable
     public int Unread()
     {
         int queued;
-        uint request = Kind == OutputKind.Socket ? Libc.SIOCOUTQ : Libc.FIONREAD;
-        return Libc.ioctl(Fd, request, &queued) == 0 ? queued : -1;
+        int request = Kind == OutputKind.Socket ? Libc.SIOCOUTQ : Libc.FIONREAD;
+        return LibC.ioctl(Fd, request, &queued) == 0 ? queued : -1;
     }
 
     /// <summary>
@@ -76,16 +77,16 @@ internal sealed unsafe class OutputTarget : IDisposable
         int type = SocketTypeOf(fd);
         if (type != 0)
             return Keep(fd, OutputKind.Socket, type, takeOver);
-        if (Libc.lseek(fd, 0, Libc.SEEK_CUR) >= 0)
+        if (LibC.lseek(fd, 0, Libc.SEEK_CUR) >= 0)
             return Keep(fd, OutputKind.File, 0, takeOver);
 
-        OutputKind kind = Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe : OutputKind.Other;
-        int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
-        int reopened = Libc.open($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}", (flags & 3) | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
+        OutputKind kind = LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe : OutputKind.Other;
+        int flags = LibC.fcntl(fd, Libc.F_GETFL, 0);
+        int reopened = PathCalls.Open($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}", (flags & 3) | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
         if (reopened >= 0)
         {
             if (takeOver)
-                Libc.close(fd);
+                LibC.close(fd);
             return new OutputTarget(reopened, kind, 0, ownsFd: true, pollBeforeWrite: false);
         }
 
@@ -97,14 +98,14 @@ internal sealed unsafe class OutputTarget : IDisposable
     /// <returns>The target, or null and the errno.</returns>
     public static OutputTarget? Open(string path, out Errno error)
     {
-        int fd = Libc.open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY, 0x1A4);
+        int fd = PathCalls.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY, 0x1A4);
         error = fd < 0 ? Errors.Last() : 0;
         if (fd < 0)
             return null;
         int type = SocketTypeOf(fd);
         OutputKind kind = type != 0 ? OutputKind.Socket
-            : Libc.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? OutputKind.File
-            : Libc.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe
+            : LibC.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? OutputKind.File
+            : LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe
             : OutputKind.Other;
         return new OutputTarget(fd, kind, type, ownsFd: true, pollBeforeWrite: false);
     }
@@ -132,9 +133,9 @@ internal sealed unsafe class OutputTarget : IDisposable
             nint n;
             do
             {
-                n = Kind == OutputKind.Socket
-                    ? Libc.send(Fd, start, (nuint)bytes.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
-                    : Libc.write(Fd, start, (nuint)bytes.Length);
+                n = (nint)(Kind == OutputKind.Socket
+                    ? LibC.send(Fd, start, (size_t)bytes.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
+                    : LibC.write(Fd, start, (size_t)bytes.Length));
             }
             while (n < 0 && Errors.Last() == Errno.EINTR);
             return n;
@@ -152,19 +153,19 @@ internal sealed unsafe class OutputTarget : IDisposable
     private static OutputTarget Keep(int fd, OutputKind kind, int socketType, bool takeOver, bool pollBeforeWrite = false)
     {
         if (takeOver)
-            Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+            LibC.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
         return new OutputTarget(fd, kind, socketType, ownsFd: takeOver, pollBeforeWrite);
     }
 
     private static int SocketTypeOf(int fd)
     {
         int type = 0, length = sizeof(int);
-        return Libc.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, &length) == 0 ? type : 0;
+        return LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, (socklen_t*)&length) == 0 ? type : 0;
     }
 
     public void Dispose()
     {
         if (_ownsFd)
-            Libc.close(Fd);
+            LibC.close(Fd);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using TinyInit.Interop;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
+using Tmds.Linux;
 
 namespace TinyInit.Readiness;
 
@@ -23,7 +24,7 @@ internal sealed class CheckRunner : IDisposable
     public unsafe CheckRunner(in SpawnRequest template, ChildEnvironment environment)
     {
         // Without /dev/null (a bare chroot), the tries share tinyinit's stdio like the services.
-        _devNull = Libc.open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+        _devNull = PathCalls.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
         _template = template with
         {
             Envp = environment.WithoutNotifySocket,
@@ -58,7 +59,7 @@ internal sealed class CheckRunner : IDisposable
     {
         if (_devNull >= 0)
         {
-            Libc.close(_devNull);
+            LibC.close(_devNull);
             _devNull = -1;
         }
     }

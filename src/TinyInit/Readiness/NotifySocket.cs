@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Readiness;
 
@@ -40,7 +41,7 @@ internal sealed unsafe class NotifySocket : IDisposable
     public static NotifySocket? Open(out string? error)
     {
         error = null;
-        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        int fd = LibC.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
         if (fd < 0)
         {
             error = $"notify socket: socket: {Errors.Describe(Errors.Last())}";
@@ -50,12 +51,12 @@ internal sealed unsafe class NotifySocket : IDisposable
         int one = 1;
         var address = new Libc.sockaddr_un { sun_family = Libc.AF_UNIX };
         uint length = (uint)sizeof(Libc.sockaddr_un);
-        if (Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, &one, sizeof(int)) < 0
-            || Libc.bind(fd, &address, Libc.SunPathOffset) < 0
-            || Libc.getsockname(fd, &address, &length) < 0)
+        if (LibC.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, &one, sizeof(int)) < 0
+            || LibC.bind(fd, (sockaddr*)&address, Libc.SunPathOffset) < 0
+            || LibC.getsockname(fd, (sockaddr*)&address, (socklen_t*)&length) < 0)
         {
             error = $"notify socket: {Errors.Describe(Errors.Last())}";
-            Libc.close(fd);
+            LibC.close(fd);
             return null;
         }
 
@@ -91,10 +92,10 @@ internal sealed unsafe class NotifySocket : IDisposable
         ulong* control = stackalloc ulong[ControlSize / sizeof(ulong)];
         fixed (byte* data = buffer)
         {
-            var iov = new Libc.iovec { iov_base = data, iov_len = (nuint)buffer.Length };
-            var message = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = ControlSize };
+            var iov = new iovec { iov_base = data, iov_len = buffer.Length };
+            var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = ControlSize };
             nint n;
-            while ((n = Libc.recvmsg(Fd, &message, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC)) < 0 && Errors.Last() == Errno.EINTR)
+            while ((n = (nint)LibC.recvmsg(Fd, &message, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC)) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
 
@@ -129,7 +130,7 @@ internal sealed unsafe class NotifySocket : IDisposable
             else if (header->cmsg_level == Libc.SOL_SOCKET && header->cmsg_type == Libc.SCM_RIGHTS)
             {
                 for (int i = 0; i + sizeof(int) <= payloadLength; i += sizeof(int))
-                    Libc.close(*(int*)(payload + i));
+                    LibC.close(*(int*)(payload + i));
             }
 
             at += Libc.CmsgAlign(header->cmsg_len);
@@ -142,7 +143,7 @@ internal sealed unsafe class NotifySocket : IDisposable
     {
         if (Fd >= 0)
         {
-            Libc.close(Fd);
+            LibC.close(Fd);
             Fd = -1;
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using TinyInit.Interop;
 using TinyInit.Loop;
+using Tmds.Linux;
 
 namespace TinyInit.Readiness;
 
@@ -32,13 +33,13 @@ internal sealed unsafe class ReadinessPipe : IDisposable
     {
         int* fds = stackalloc int[2];
         error = 0;
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        if (LibC.pipe2(fds, Libc.O_CLOEXEC) < 0)
         {
             error = Errors.Last();
             return null;
         }
 
-        Libc.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
+        LibC.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
         return new ReadinessPipe(fds[0], fds[1]);
     }
 
@@ -65,7 +66,7 @@ internal sealed unsafe class ReadinessPipe : IDisposable
     {
         if (WriteFd >= 0)
         {
-            Libc.close(WriteFd);
+            LibC.close(WriteFd);
             WriteFd = -1;
         }
     }
@@ -75,7 +76,7 @@ internal sealed unsafe class ReadinessPipe : IDisposable
     {
         byte* buffer = stackalloc byte[ReadSize];
         nint n;
-        while ((n = Libc.read(ReadFd, buffer, ReadSize)) < 0 && Errors.Last() == Errno.EINTR)
+        while ((n = (nint)LibC.read(ReadFd, buffer, ReadSize)) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
 
@@ -90,7 +91,7 @@ internal sealed unsafe class ReadinessPipe : IDisposable
         if (ReadFd >= 0)
         {
             _loop?.Unwatch(ReadFd);
-            Libc.close(ReadFd);
+            LibC.close(ReadFd);
             ReadFd = -1;
         }
     }

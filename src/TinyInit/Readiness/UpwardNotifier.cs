@@ -4,6 +4,7 @@ using System.Text;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Loop;
+using Tmds.Linux;
 
 namespace TinyInit.Readiness;
 
@@ -58,8 +59,8 @@ internal sealed unsafe class UpwardNotifier : IDisposable
 
         // An abstract name is exactly its length; a path may end at its NUL.
         uint size = (uint)(Libc.SunPathOffset + length + (isAbstract ? 0 : 1));
-        _fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
-        if (_fd < 0 || Libc.connect(_fd, &address, size) < 0)
+        _fd = LibC.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        if (_fd < 0 || LibC.connect(_fd, (sockaddr*)&address, size) < 0)
             return Fail(Errors.Describe(Errors.Last()));
         return true;
     }
@@ -71,7 +72,7 @@ internal sealed unsafe class UpwardNotifier : IDisposable
             nint sent;
             fixed (byte* bytes = message)
             {
-                while ((sent = Libc.send(_fd, bytes, (nuint)message.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)) < 0 && Errors.Last() == Errno.EINTR)
+                while ((sent = (nint)LibC.send(_fd, bytes, (size_t)message.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)) < 0 && Errors.Last() == Errno.EINTR)
                 {
                 }
             }
@@ -127,7 +128,7 @@ internal sealed unsafe class UpwardNotifier : IDisposable
             return;
         if (_watching)
             _loop?.Unwatch(_fd);
-        Libc.close(_fd);
+        LibC.close(_fd);
         _fd = -1;
     }
 }

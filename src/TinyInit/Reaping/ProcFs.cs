@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Reaping;
 
@@ -23,9 +24,9 @@ internal static unsafe class ProcFs
         byte* target = stackalloc byte[16];
         nint n;
         fixed (byte* path = "/proc/self\0"u8)
-            n = Libc.readlink(path, target, 16);
+            n = (nint)LibC.readlink(path, target, 16);
         IsOurs = n > 0 && int.TryParse(new ReadOnlySpan<byte>(target, (int)n), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-            && pid == Libc.getpid();
+            && pid == LibC.getpid();
     }
 
     /// <summary>/proc/PID/comm with three plain syscalls (it is read once per orphan while events are on); null when /proc is not ours.</summary>
@@ -38,12 +39,12 @@ internal static unsafe class ProcFs
             return null;
         int fd;
         fixed (byte* p = path)
-            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            fd = LibC.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             return null;
         byte* name = stackalloc byte[32];
-        nint n = Libc.read(fd, name, 32);
-        Libc.close(fd);
+        nint n = (nint)LibC.read(fd, name, 32);
+        LibC.close(fd);
         if (n <= 0)
             return null;
         int length = (int)n;

@@ -2,6 +2,7 @@ using System;
 using TinyInit.Interop;
 using TinyInit.Loop;
 using TinyInit.Output;
+using Tmds.Linux;
 
 namespace TinyInit.Services;
 
@@ -41,14 +42,14 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     {
         int* fds = stackalloc int[2];
         error = 0;
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        if (LibC.pipe2(fds, Libc.O_CLOEXEC) < 0)
         {
             error = Errors.Last();
             return null;
         }
 
         // Only tinyinit's end is non-blocking: the service writes as to any pipe.
-        Libc.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
+        LibC.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
         return new OutputPipe(fds[0], fds[1], channel, name);
     }
 
@@ -68,7 +69,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     {
         if (WriteFd >= 0)
         {
-            Libc.close(WriteFd);
+            LibC.close(WriteFd);
             WriteFd = -1;
         }
     }
@@ -91,7 +92,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
 
         byte* buffer = stackalloc byte[ReadSize];
         nint n;
-        while ((n = Libc.read(ReadFd, buffer, ReadSize)) < 0 && Errors.Last() == Errno.EINTR)
+        while ((n = (nint)LibC.read(ReadFd, buffer, ReadSize)) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
 
@@ -120,7 +121,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     private bool HasData()
     {
         int queued;
-        return ReadFd >= 0 && Libc.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
+        return ReadFd >= 0 && LibC.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
     }
 
     private void Pause()
@@ -149,7 +150,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
             _loop?.Unwatch(ReadFd);
             _channel.StopResuming(_resume);
             _tagger.Flush();
-            Libc.close(ReadFd);
+            LibC.close(ReadFd);
             ReadFd = -1;
         }
     }

@@ -5,6 +5,7 @@ using System.IO;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 using TinyInit.Reaping;
+using Tmds.Linux;
 
 namespace TinyInit.Shutdown;
 
@@ -40,7 +41,7 @@ internal static class ProcessTree
                 bool parentAlive = proven.TryGetValue(parent, out int parentFd) && (parentFd < 0 || IsAlive(parentFd));
                 if (!parentAlive || !IsAlive(pidfd))
                 {
-                    Libc.close(pidfd);
+                    LibC.close(pidfd);
                     continue;
                 }
 
@@ -56,7 +57,7 @@ internal static class ProcessTree
             foreach (int pidfd in proven.Values)
             {
                 if (pidfd >= 0)
-                    Libc.close(pidfd);
+                    LibC.close(pidfd);
             }
         }
 

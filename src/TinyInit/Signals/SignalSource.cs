@@ -1,5 +1,6 @@
 using System;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Signals;
 
@@ -36,7 +37,7 @@ internal sealed unsafe class SignalSource : IDisposable
         fixed (Libc.signalfd_siginfo* buffer = _batch)
         {
             nint n;
-            while ((n = Libc.read(Fd, buffer, (nuint)(BatchSize * sizeof(Libc.signalfd_siginfo)))) < 0 && Errors.Last() == Errno.EINTR)
+            while ((n = (nint)LibC.read(Fd, buffer, (size_t)(BatchSize * sizeof(Libc.signalfd_siginfo)))) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
 
@@ -48,7 +49,7 @@ internal sealed unsafe class SignalSource : IDisposable
     {
         if (Fd >= 0)
         {
-            Libc.close(Fd);
+            LibC.close(Fd);
             Fd = -1;
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using TinyInit.Interop;
+using Tmds.Linux;
 
 namespace TinyInit.Spawning;
 
@@ -128,8 +129,8 @@ internal static unsafe class ChildSpawner
     {
         fixed (byte* p = (byte[])[.. path, 0])
         {
-            Libc.statx_buffer status;
-            return Libc.access(p, Libc.X_OK) == 0 && Libc.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE, &status) == 0
+            statx status;
+            return LibC.access(p, Libc.X_OK) == 0 && LibC.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE, &status) == 0
                 && (status.stx_mode & Libc.S_IFMT) == Libc.S_IFREG;
         }
     }

@@ -13,6 +13,7 @@ using TinyInit.Services;
 using TinyInit.Signals;
 using TinyInit.Spawning;
 using TinyInit.Text;
+using Tmds.Linux;
 
 namespace TinyInit.Supervision;
 
@@ -35,7 +36,7 @@ internal sealed unsafe partial class Init : IDisposable
 
     private readonly Settings _settings;
     private readonly Libc.tinyinit_startup _startup;
-    private readonly int _selfPid = Libc.getpid();
+    private readonly int _selfPid = LibC.getpid();
     private readonly EventPublisher _events = new();
     private readonly SignalRouter _router;
     private readonly SpawnRequest _template;
@@ -151,13 +152,13 @@ internal sealed unsafe partial class Init : IDisposable
         RegisterAsReaper();
         if (_settings.ParentDeathSignal != 0)
         {
-            int parent = Libc.getppid();
+            int parent = LibC.getppid();
             if (Libc.prctl(Libc.PR_SET_PDEATHSIG, (nuint)_settings.ParentDeathSignal, 0, 0, 0) < 0)
                 return SetupFailure("prctl(PR_SET_PDEATHSIG)", Errors.Last());
 
             // The parent may have died before prctl took effect: then nobody will send the signal.
-            if (Libc.getppid() != parent)
-                Libc.kill(_selfPid, _settings.ParentDeathSignal);
+            if (LibC.getppid() != parent)
+                LibC.kill(_selfPid, _settings.ParentDeathSignal);
         }
 
         return 0;

@@ -7,6 +7,7 @@ using TinyInit.Reaping;
 using TinyInit.Services;
 using TinyInit.Shutdown;
 using TinyInit.Text;
+using Tmds.Linux;
 
 namespace TinyInit.Supervision;
 
@@ -115,7 +116,7 @@ internal sealed class Stopping
     private int SignalLeftovers(int sig)
     {
         if (_selfPid == 1)
-            return Libc.kill(-1, sig) == 0 ? 1 : 0;
+            return LibC.kill(-1, sig) == 0 ? 1 : 0;
         return ProcFs.IsOurs ? ProcessTree.SignalDescendants(_selfPid, sig) : 0;
     }
 
