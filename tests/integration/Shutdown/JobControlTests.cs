@@ -14,7 +14,10 @@ public sealed class JobControlTests(ITestOutputHelper output)
     [InlineData(InitMode.Subreaper)]
     public void StopSignalsStopTheChildAndContinueResumesIt(InitMode mode)
     {
-        using var run = InitRun.Start(output, mode, ["--", "sh", "-c", "echo ready; exec sleep 1000"]);
+        // tinyinit shares its group with the child here (it leads no session). The group is its
+        // own, as a job-control shell gives each job one, so it is not orphaned even when the suite
+        // runs detached (setsid): the kernel would discard the stop signals then, whatever tinyinit did.
+        using var run = InitRun.StartWrapped(output, mode, InitRun.Probe("own-group"), ["--", "sh", "-c", "echo ready; exec sleep 1000"]);
         run.WaitForLine("ready");
         int child = 0;
         run.WaitUntil(() => (child = ProcTable.Snapshot().FirstOrDefault(e => e.ParentPid == run.InitPid && e.Comm == "sleep").Pid) != 0, "the child to exec sleep");

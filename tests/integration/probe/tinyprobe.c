@@ -183,6 +183,21 @@ static int with_state(char **argv)
     return 127;
 }
 
+/*
+ * Runs CMD in a process group of its own, as a job-control shell runs each job. Its parent, the
+ * test host, is then in another group of the same session, so the group is not orphaned even
+ * when the suite itself was started detached (setsid, nohup &): the kernel discards SIGTSTP,
+ * SIGTTIN and SIGTTOU sent to a member of an orphaned group (is_current_pgrp_orphaned() in
+ * kernel/signal.c).
+ */
+static int own_group(char **cmd)
+{
+    if (setpgid(0, 0) != 0) { perror("setpgid"); return 125; }
+    execvp(cmd[0], cmd);
+    perror("execvp");
+    return 127;
+}
+
 static volatile sig_atomic_t term_received;
 static void on_term(int sig) { (void)sig; term_received = 1; }
 
@@ -332,6 +347,7 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "orphans") && argc > 2) return make_orphans(atoi(argv[2]));
     if (!strcmp(mode, "status")) return print_status(argc - 2, argv + 2);
     if (!strcmp(mode, "with-state") && argc > 4) return with_state(argv + 2);
+    if (!strcmp(mode, "own-group") && argc > 2) return own_group(argv + 2);
     if (!strcmp(mode, "trap-term") && argc > 3) return trap_term(atof(argv[2]), argv[3]);
     if (!strcmp(mode, "ignore-term")) {
         signal(SIGTERM, SIG_IGN);
