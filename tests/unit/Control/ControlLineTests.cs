@@ -71,7 +71,7 @@ public sealed class ControlLineTests
     private static string Line(StatusRecord record)
     {
         using var lines = new JsonLines();
-        lines.Add(record, ControlJsonContext.Default.StatusRecord);
+        lines.Add(record);
         return Encoding.UTF8.GetString(lines.Written);
     }
 }
