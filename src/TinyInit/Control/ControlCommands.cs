@@ -129,7 +129,7 @@ internal sealed class ControlCommands : IDisposable
     {
         long now = Deadline.Now;
         _json.Clear();
-        _json.Add(new ControlAnswer { Ok = true }, ControlJsonContext.Default.ControlAnswer);
+        _json.Add(new ControlAnswer { Ok = true });
         if (_main?.Child is TrackedChild main)
         {
             _json.Add(new StatusRecord
@@ -137,7 +137,7 @@ internal sealed class ControlCommands : IDisposable
                 Name = "main", Role = "main", Command = main.Name, Pid = main.Exit is null ? main.Pid : null,
                 State = main.Exit is null ? "running" : "exited", LastExitCode = main.Exit?.ToExitCode(), LastSignal = SignalOf(main.Exit),
                 SinceNs = ExitEvent.NanosecondsFromTimestamp(_main.SpawnedAt), ForMs = Milliseconds(now - _main.SpawnedAt),
-            }, ControlJsonContext.Default.StatusRecord);
+            });
         }
 
         foreach (ServiceStatus service in _services?.Statuses() ?? [])
@@ -151,7 +151,7 @@ internal sealed class ControlCommands : IDisposable
                 SinceNs = service.ChangedAt != 0 ? ExitEvent.NanosecondsFromTimestamp(service.ChangedAt) : null,
                 ForMs = service.ChangedAt != 0 ? Milliseconds(now - service.ChangedAt) : null,
                 RestartInMs = waiting ? Milliseconds(Math.Max(0, service.RestartAt - now)) : null,
-            }, ControlJsonContext.Default.StatusRecord);
+            });
         }
 
         return new ControlReply(_json.Written.ToArray(), Follow: false);
@@ -160,7 +160,7 @@ internal sealed class ControlCommands : IDisposable
     private byte[] Answer(ControlAnswer answer)
     {
         _json.Clear();
-        _json.Add(answer, ControlJsonContext.Default.ControlAnswer);
+        _json.Add(answer);
         return _json.Written.ToArray();
     }
 

@@ -6,7 +6,7 @@ namespace TinyInit.Control;
 
 /// <summary>
 /// The control clients' side of the event fan-out: their subscriptions, and their lines, the same
-/// JSON as --events (<see cref="EventRecord.From"/>, <see cref="EventJsonContext"/>).
+/// JSON as --events (<see cref="EventRecord.From"/>, <see cref="EventRecord.WriteTo"/>).
 ///
 /// Every client reads the same events in the same order, so each event is serialized once and its
 /// line reused: with 50 clients following, a reaping pass costs one serialization per exit, not 50.
@@ -90,7 +90,7 @@ internal sealed class EventLines : IDisposable
     private ReadOnlySpan<byte> Serialize(EventRecord record)
     {
         _json.Clear();
-        _json.Add(record, EventJsonContext.Default.EventRecord);
+        _json.Add(record);
         return _json.Written;
     }
 

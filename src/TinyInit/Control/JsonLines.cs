@@ -1,13 +1,13 @@
 using System;
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using TinyInit.Events;
 
 namespace TinyInit.Control;
 
 /// <summary>
-/// Builds JSON lines with the source-generated handlers only (no reflection, safe for native AOT):
-/// each value is written straight to a <see cref="Utf8JsonWriter"/>, then a newline.
+/// Builds JSON lines: each record writes itself straight to a <see cref="Utf8JsonWriter"/>
+/// (<see cref="IJsonLine"/>), then a newline.
 /// </summary>
 internal sealed class JsonLines : IDisposable
 {
@@ -22,10 +22,10 @@ internal sealed class JsonLines : IDisposable
     public void Clear() => _buffer.ResetWrittenCount();
 
     /// <summary>Appends one value as one line.</summary>
-    public void Add<T>(T value, JsonTypeInfo<T> type)
+    public void Add(IJsonLine value)
     {
         _json.Reset(_buffer);
-        type.SerializeHandler!(_json, value);
+        value.WriteTo(_json);
         _json.Flush();
         _buffer.Write("\n"u8);
     }

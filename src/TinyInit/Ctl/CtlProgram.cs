@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using TinyInit.Diagnostics;
 using TinyInit.Interop;
 
@@ -47,12 +46,10 @@ internal static class CtlProgram
         if (!client.TryReadLine(out ReadOnlySpan<byte> first))
             return Say(CtlExitCode.Unreachable, sent ? "tinyinit closed the connection without an answer" : $"sending the request: {Errors.Describe(sendError)}");
 
-        using JsonDocument? answer = Parse(first);
-        if (answer?.RootElement is not { ValueKind: JsonValueKind.Object } result
-            || !result.TryGetProperty("ok", out JsonElement ok) || ok.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        if (JsonLine.Parse(first) is not JsonLine result || result.Get("ok") is not { IsString: false, Text: "true" or "false" } ok)
             return Say(CtlExitCode.Unreachable, "the answer is not tinyinit's: is --control the path of a tinyinit control socket?");
-        if (!ok.GetBoolean())
-            return Say(CtlExitCode.Refused, result.TryGetProperty("error", out JsonElement why) ? why.GetString() ?? "refused" : "refused");
+        if (ok.Text == "false")
+            return Say(CtlExitCode.Refused, result.Get("error")?.Text ?? "refused");
 
         var stdout = new StdoutBuffer();
         int code = request.Command switch
@@ -67,7 +64,7 @@ internal static class CtlProgram
 
     private static int PrintStatus(ControlClient client, bool json, StdoutBuffer stdout)
     {
-        var rows = new List<JsonElement>();
+        var rows = new List<JsonLine>();
         while (client.TryReadLine(out ReadOnlySpan<byte> line))
         {
             if (json)
@@ -76,9 +73,8 @@ internal static class CtlProgram
                 continue;
             }
 
-            using JsonDocument? row = Parse(line);
-            if (row?.RootElement is { ValueKind: JsonValueKind.Object } fields)
-                rows.Add(fields.Clone());
+            if (JsonLine.Parse(line) is JsonLine row)
+                rows.Add(row);
         }
 
         if (!json)
@@ -99,9 +95,8 @@ internal static class CtlProgram
             }
             else
             {
-                using JsonDocument? e = Parse(line);
-                if (e?.RootElement is { ValueKind: JsonValueKind.Object } fields)
-                    stdout.Append(EventText.Render(fields));
+                if (JsonLine.Parse(line) is JsonLine e)
+                    stdout.Append(EventText.Render(e));
             }
 
             if (line.StartsWith("{\"event\":\"shutdown\""u8))
@@ -113,25 +108,13 @@ internal static class CtlProgram
             : Say(CtlExitCode.Unreachable, "the connection to tinyinit was lost before its shutdown line");
     }
 
-    private static int PrintMessage(ReadOnlySpan<byte> first, JsonElement result, bool json, StdoutBuffer stdout)
+    private static int PrintMessage(ReadOnlySpan<byte> first, JsonLine result, bool json, StdoutBuffer stdout)
     {
         if (json)
             stdout.AppendLine(first);
-        else if (result.TryGetProperty("message", out JsonElement message))
-            stdout.Append(message.GetString() + "\n");
+        else if (result.Get("message") is { } message)
+            stdout.Append(message.Text + "\n");
         return (int)CtlExitCode.Success;
-    }
-
-    private static JsonDocument? Parse(ReadOnlySpan<byte> line)
-    {
-        try
-        {
-            return JsonDocument.Parse(line.ToArray());
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static int Say(CtlExitCode code, string message)

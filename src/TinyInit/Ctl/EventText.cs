@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace TinyInit.Ctl;
 
@@ -7,16 +6,15 @@ namespace TinyInit.Ctl;
 internal static class EventText
 {
     /// <summary>The event's name, then its fields but the time, as name=value.</summary>
-    public static string Render(JsonElement e)
+    public static string Render(JsonLine e)
     {
         var text = new StringBuilder();
-        text.Append(e.TryGetProperty("event", out JsonElement kind) ? kind.GetString() : "?");
-        foreach (JsonProperty field in e.EnumerateObject())
+        text.Append(e.Get("event")?.Text ?? "?");
+        foreach (JsonLine.Field field in e.Fields)
         {
             if (field.Name is "event" or "time_ns")
                 continue;
-            text.Append(' ').Append(field.Name).Append('=')
-                .Append(field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : field.Value.GetRawText());
+            text.Append(' ').Append(field.Name).Append('=').Append(field.Text);
         }
 
         return text.Append('\n').ToString();

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace TinyInit.Ctl;
 
@@ -12,18 +11,16 @@ internal static class StatusTable
     private static readonly string[] Headers = ["NAME", "ROLE", "PID", "STATE", "RESTARTS", "LAST EXIT", "SINCE"];
 
     /// <param name="rows">The answer's status lines.</param>
-    public static string Render(IReadOnlyList<JsonElement> rows)
+    public static string Render(IReadOnlyList<JsonLine> rows)
     {
         var cells = new List<string[]> { Headers };
-        foreach (JsonElement row in rows)
+        foreach (JsonLine row in rows)
         {
             string state = Text(row, "state");
-            if (row.TryGetProperty("restart_in_ms", out JsonElement restartIn))
-                state += $" (restart in {Age(restartIn.GetInt64())})";
-            string lastExit = row.TryGetProperty("last_signal", out JsonElement signal) ? signal.GetString() ?? "-"
-                : row.TryGetProperty("last_exit_code", out JsonElement code) ? code.GetInt32().ToString(CultureInfo.InvariantCulture)
-                : "-";
-            string since = row.TryGetProperty("for_ms", out JsonElement age) ? Age(age.GetInt64()) + " ago" : "-";
+            if (row.Get("restart_in_ms") is { } restartIn)
+                state += $" (restart in {Age(long.Parse(restartIn.Text, CultureInfo.InvariantCulture))})";
+            string lastExit = row.Get("last_signal")?.Text ?? row.Get("last_exit_code")?.Text ?? "-";
+            string since = row.Get("for_ms") is { } age ? Age(long.Parse(age.Text, CultureInfo.InvariantCulture)) + " ago" : "-";
             cells.Add([Text(row, "name"), Text(row, "role"), Text(row, "pid"), state, Text(row, "restarts"), lastExit, since]);
         }
 
@@ -56,8 +53,5 @@ internal static class StatusTable
             : $"{s / 86400}d{s / 3600 % 24:00}h";
     }
 
-    private static string Text(JsonElement row, string name) =>
-        !row.TryGetProperty(name, out JsonElement value) ? "-"
-        : value.ValueKind == JsonValueKind.String ? value.GetString() ?? "-"
-        : value.GetRawText();
+    private static string Text(JsonLine row, string name) => row.Get(name)?.Text ?? "-";
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 
 using TinyInit.Text;
 
@@ -8,50 +8,36 @@ namespace TinyInit.Events;
 /// One line of the event stream (--events), as JSON. Fields that do not apply to an event are
 /// left out. Documented in the README; change both together.
 /// </summary>
-internal sealed class EventRecord
+internal sealed class EventRecord : IJsonLine
 {
-    [JsonPropertyName("event")]
     public required string Event { get; init; }
 
     /// <summary>CLOCK_MONOTONIC in nanoseconds: comparable between lines, not a wall-clock time.</summary>
-    [JsonPropertyName("time_ns")]
     public long TimeNs { get; init; }
 
-    [JsonPropertyName("pid")]
     public int? Pid { get; init; }
 
-    [JsonPropertyName("role")]
     public string? Role { get; init; }
 
-    [JsonPropertyName("command")]
     public string? Command { get; init; }
 
-    [JsonPropertyName("service")]
     public string? Service { get; init; }
 
-    [JsonPropertyName("exit_code")]
     public int? ExitCode { get; init; }
 
-    [JsonPropertyName("signal")]
     public string? Signal { get; init; }
 
-    [JsonPropertyName("forwarded")]
     public string? Forwarded { get; init; }
 
-    [JsonPropertyName("core_dumped")]
     public bool? CoreDumped { get; init; }
 
-    [JsonPropertyName("delay_ms")]
     public long? DelayMs { get; init; }
 
-    [JsonPropertyName("since_spawn_ms")]
     public long? SinceSpawnMs { get; init; }
 
-    [JsonPropertyName("dropped")]
     public long? Dropped { get; init; }
 
     /// <summary>A control client's <c>dropped</c> line: how many events it lost at that place in its stream.</summary>
-    [JsonPropertyName("count")]
     public long? Count { get; init; }
 
     /// <summary>The line for one published event.</summary>
@@ -91,6 +77,28 @@ internal sealed class EventRecord
         },
     };
 
+    /// <summary>The line's object, fields in the documented order; a field that is null is left out.</summary>
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("event"u8, Event);
+        json.WriteNumber("time_ns"u8, TimeNs);
+        JsonFields.Write(json, "pid"u8, Pid);
+        JsonFields.Write(json, "role"u8, Role);
+        JsonFields.Write(json, "command"u8, Command);
+        JsonFields.Write(json, "service"u8, Service);
+        JsonFields.Write(json, "exit_code"u8, ExitCode);
+        JsonFields.Write(json, "signal"u8, Signal);
+        JsonFields.Write(json, "forwarded"u8, Forwarded);
+        if (CoreDumped is bool coreDumped)
+            json.WriteBoolean("core_dumped"u8, coreDumped);
+        JsonFields.Write(json, "delay_ms"u8, DelayMs);
+        JsonFields.Write(json, "since_spawn_ms"u8, SinceSpawnMs);
+        JsonFields.Write(json, "dropped"u8, Dropped);
+        JsonFields.Write(json, "count"u8, Count);
+        json.WriteEndObject();
+    }
+
     /// <summary>A service's exit, or its readiness check's, names the service rather than a command.</summary>
     private static bool NamesService(ChildRole role) => role is ChildRole.Service or ChildRole.ReadinessCheck;
 
@@ -101,15 +109,4 @@ internal sealed class EventRecord
         ChildRole.ReadinessCheck => "check",
         _ => "orphan",
     };
-}
-
-/// <summary>
-/// System.Text.Json source generation: no reflection, safe for native AOT. Serialization mode
-/// generates a handler that writes straight to a Utf8JsonWriter, so the serializer's general
-/// machinery can be trimmed out of the binary.
-/// </summary>
-[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Serialization, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(EventRecord))]
-internal sealed partial class EventJsonContext : JsonSerializerContext
-{
 }

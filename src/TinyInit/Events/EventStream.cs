@@ -256,7 +256,7 @@ internal sealed class EventStream : ITurnWork, IDisposable
     {
         _line.ResetWrittenCount();
         _json.Reset(_line);
-        EventJsonContext.Default.EventRecord.SerializeHandler!(_json, record);
+        record.WriteTo(_json);
         _json.Flush();
         _line.Write("\n"u8);
     }
