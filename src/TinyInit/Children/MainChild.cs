@@ -42,6 +42,9 @@ internal sealed class MainChild : ITurnWork, IDisposable
         _events = events;
     }
 
+    /// <summary>The command's name (its argv[0]), for messages and 'tinyinit ctl status'.</summary>
+    public string Name => _name;
+
     public TrackedChild? Child { get; private set; }
 
     public bool HasExited => Child?.Exit is not null;

@@ -7,6 +7,7 @@ using TinyInit.Events;
 using TinyInit.Interop;
 using TinyInit.Loop;
 using TinyInit.Reaping;
+using TinyInit.Readiness;
 using TinyInit.Services;
 using TinyInit.Signals;
 
@@ -28,12 +29,15 @@ internal sealed class ControlCommands : IDisposable
 
     private readonly MainChild? _main;
     private readonly ServiceSupervisor? _services;
+    private readonly ReadinessCoordinator? _readiness;
     private readonly JsonLines _json = new();
 
-    public ControlCommands(MainChild? main, ServiceSupervisor? services)
+    /// <param name="readiness">Readiness and start order, or null when none is in use: status then has no readiness fields.</param>
+    public ControlCommands(MainChild? main, ServiceSupervisor? services, ReadinessCoordinator? readiness)
     {
         _main = main;
         _services = services;
+        _readiness = readiness;
     }
 
     /// <summary>Carries out one request line (without its newline).</summary>
@@ -130,32 +134,42 @@ internal sealed class ControlCommands : IDisposable
         long now = Deadline.Now;
         _json.Clear();
         _json.Add(new ControlAnswer { Ok = true });
-        if (_main?.Child is TrackedChild main)
+        if (_main is not null && (_main.Child is not null || Readiness(DependencyGraph.Main) is { WaitingFor.Count: > 0 }))
         {
-            _json.Add(new StatusRecord
+            ExitStatus? exit = _main.Child?.Exit;
+            _json.Add(WithReadiness(DependencyGraph.Main, new StatusRecord
             {
-                Name = "main", Role = "main", Command = main.Name, Pid = main.Exit is null ? main.Pid : null,
-                State = main.Exit is null ? "running" : "exited", LastExitCode = main.Exit?.ToExitCode(), LastSignal = SignalOf(main.Exit),
-                SinceNs = ExitEvent.NanosecondsFromTimestamp(_main.SpawnedAt), ForMs = Milliseconds(now - _main.SpawnedAt),
-            });
+                Name = "main", Role = "main", Command = _main.Name, Pid = _main.Child is { Exit: null } main ? main.Pid : null,
+                State = _main.Child is null ? "held" : exit is null ? "running" : "exited", LastExitCode = exit?.ToExitCode(), LastSignal = SignalOf(exit),
+                SinceNs = _main.Child is null ? null : ExitEvent.NanosecondsFromTimestamp(_main.SpawnedAt),
+                ForMs = _main.Child is null ? null : Milliseconds(now - _main.SpawnedAt),
+            }));
         }
 
         foreach (ServiceStatus service in _services?.Statuses() ?? [])
         {
             bool waiting = service.State == ServiceState.Waiting;
-            _json.Add(new StatusRecord
+            bool held = service.Pid == 0 && Readiness(service.Name) is { WaitingFor.Count: > 0 };
+            _json.Add(WithReadiness(service.Name, new StatusRecord
             {
                 Name = service.Name, Role = "service", Command = service.Command, Pid = service.Pid != 0 ? service.Pid : null,
-                State = StateName(service.State), Restarts = service.Restarts,
+                State = held ? "held" : StateName(service.State), Restarts = service.Restarts,
                 LastExitCode = service.LastExit?.ToExitCode(), LastSignal = SignalOf(service.LastExit),
                 SinceNs = service.ChangedAt != 0 ? ExitEvent.NanosecondsFromTimestamp(service.ChangedAt) : null,
                 ForMs = service.ChangedAt != 0 ? Milliseconds(now - service.ChangedAt) : null,
                 RestartInMs = waiting ? Milliseconds(Math.Max(0, service.RestartAt - now)) : null,
-            });
+            }));
         }
 
         return new ControlReply(_json.Written.ToArray(), Follow: false);
     }
+
+    private ReadinessState? Readiness(string name) => _readiness?.StateOf(name);
+
+    /// <summary>The record with its readiness fields, when readiness is in use.</summary>
+    private StatusRecord WithReadiness(string name, StatusRecord record) => Readiness(name) is ReadinessState state
+        ? record with { Ready = state.Ready, WaitingFor = state.WaitingFor.Count > 0 ? state.WaitingFor : null, NotifyStatus = state.Status }
+        : record;
 
     private byte[] Answer(ControlAnswer answer)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json;
 using TinyInit.Events;
 
@@ -7,7 +8,7 @@ namespace TinyInit.Control;
 /// One line of the answer to <c>status</c>: the main command or one service. Fields that do not
 /// apply are left out. Documented in the README ("Control"); change both together.
 /// </summary>
-internal sealed class StatusRecord : IJsonLine
+internal sealed record StatusRecord : IJsonLine
 {
     public required string Name { get; init; }
 
@@ -19,7 +20,7 @@ internal sealed class StatusRecord : IJsonLine
     /// <summary>The process, while one runs.</summary>
     public int? Pid { get; init; }
 
-    /// <summary><c>running</c>, <c>stopping</c>, <c>waiting</c> (to restart), <c>stopped</c> or <c>exited</c>.</summary>
+    /// <summary><c>running</c>, <c>stopping</c>, <c>waiting</c> (to restart), <c>held</c> (--after), <c>stopped</c> or <c>exited</c>.</summary>
     public required string State { get; init; }
 
     /// <summary>How many times it was started after its first run.</summary>
@@ -39,6 +40,15 @@ internal sealed class StatusRecord : IJsonLine
     /// <summary>For <c>waiting</c>: how long until it is started again.</summary>
     public long? RestartInMs { get; init; }
 
+    /// <summary>With readiness in use (--ready, --after): whether its current run is ready; null otherwise.</summary>
+    public bool? Ready { get; init; }
+
+    /// <summary>For <c>held</c>: the units it still waits for (--after); null otherwise.</summary>
+    public IReadOnlyList<string>? WaitingFor { get; init; }
+
+    /// <summary>The last STATUS= text it sent (sd_notify), or null.</summary>
+    public string? NotifyStatus { get; init; }
+
     /// <summary>The line's object, fields in the documented order; a field that is null is left out.</summary>
     public void WriteTo(Utf8JsonWriter json)
     {
@@ -54,6 +64,17 @@ internal sealed class StatusRecord : IJsonLine
         JsonFields.Write(json, "since_ns"u8, SinceNs);
         JsonFields.Write(json, "for_ms"u8, ForMs);
         JsonFields.Write(json, "restart_in_ms"u8, RestartInMs);
+        if (Ready is bool ready)
+            json.WriteBoolean("ready"u8, ready);
+        if (WaitingFor is not null)
+        {
+            json.WriteStartArray("waiting_for"u8);
+            foreach (string name in WaitingFor)
+                json.WriteStringValue(name);
+            json.WriteEndArray();
+        }
+
+        JsonFields.Write(json, "notify_status"u8, NotifyStatus);
         json.WriteEndObject();
     }
 }

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace TinyInit.Ctl;
 
 /// <summary>The answer to <c>status</c> as a table, as supervisorctl status shows it.</summary>
 internal static class StatusTable
 {
-    private static readonly string[] Headers = ["NAME", "ROLE", "PID", "STATE", "RESTARTS", "LAST EXIT", "SINCE"];
+    private static readonly string[] Headers = ["NAME", "ROLE", "PID", "STATE", "READY", "RESTARTS", "LAST EXIT", "SINCE"];
 
     /// <param name="rows">The answer's status lines.</param>
     public static string Render(IReadOnlyList<JsonLine> rows)
@@ -19,9 +20,14 @@ internal static class StatusTable
             string state = Text(row, "state");
             if (row.Get("restart_in_ms") is { } restartIn)
                 state += $" (restart in {Age(long.Parse(restartIn.Text, CultureInfo.InvariantCulture))})";
+            if (row.Get("waiting_for") is { } waitingFor)
+                state += $" (for {string.Join(", ", Strings(waitingFor.Text))})";
+            string ready = row.Get("ready")?.Text switch { "true" => "yes", "false" => "no", _ => "-" };
+            if (row.Get("notify_status") is { IsString: true } status)
+                ready += $" ({status.Text})";
             string lastExit = row.Get("last_signal")?.Text ?? row.Get("last_exit_code")?.Text ?? "-";
             string since = row.Get("for_ms") is { } age ? Age(long.Parse(age.Text, CultureInfo.InvariantCulture)) + " ago" : "-";
-            cells.Add([Text(row, "name"), Text(row, "role"), Text(row, "pid"), state, Text(row, "restarts"), lastExit, since]);
+            cells.Add([Text(row, "name"), Text(row, "role"), Text(row, "pid"), state, ready, Text(row, "restarts"), lastExit, since]);
         }
 
         int[] widths = new int[Headers.Length];
@@ -54,4 +60,25 @@ internal static class StatusTable
     }
 
     private static string Text(JsonLine row, string name) => row.Get(name)?.Text ?? "-";
+
+    /// <summary>The strings of a JSON array written as text (<c>["db","cache"]</c>); anything else in it is skipped.</summary>
+    private static List<string> Strings(string array)
+    {
+        var strings = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(array));
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                    strings.Add(reader.GetString()!);
+            }
+        }
+        catch (JsonException)
+        {
+            // A malformed array shows what was read of it.
+        }
+
+        return strings;
+    }
 }

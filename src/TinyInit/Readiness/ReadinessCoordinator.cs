@@ -25,7 +25,7 @@ namespace TinyInit.Readiness;
 /// comes from the one reaper through <see cref="OnCheckExit"/>. Nothing here blocks: the upward
 /// messages go through <see cref="UpwardNotifier"/>.
 /// </summary>
-internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness, IDisposable
+internal sealed unsafe partial class ReadinessCoordinator : ITurnWork, IServiceReadiness, IDisposable
 {
     private const int MaxMessagesPerTurn = 32;
 
@@ -262,49 +262,24 @@ internal sealed unsafe class ReadinessCoordinator : ITurnWork, IServiceReadiness
         _supervisor?.FailNotReady(unit.Name);
     }
 
-    /// <summary>
-    /// One sd_notify message. It counts for the unit in notify mode whose process sent it, or an
-    /// ancestor of the sender (a daemon the service's shell started); anything else is ignored, at
-    /// debug level, whoever sent it. The pid can be checked only while the sender runs (or is a
-    /// zombie): a sender already reaped by its parent is a stranger.
-    /// </summary>
-    private void OnMessage(int pid, NotifyMessage message)
+    /// <summary>Where the unit of that name (a service, or <c>main</c>) stands, for the control socket's status; null for an unknown name.</summary>
+    public ReadinessState? StateOf(string name)
     {
-        ReadinessUnit? sender = FindSender(pid);
-        if (sender is null)
-        {
-            Log.Debug($"notify message from pid {pid} ignored: not a service in notify mode or one of its descendants");
-            return;
-        }
-
-        if (message.Status is string status && status != sender.Status)
-        {
-            sender.Status = status;
-            Log.Info($"{sender.Description}: {status}");
-        }
-
-        if (message.Ready)
-            MarkReady(sender);
-    }
-
-    /// <summary>The notify-mode unit whose process is the sender or an ancestor of it; /proc is walked only when the sender is not one itself.</summary>
-    private ReadinessUnit? FindSender(int pid)
-    {
-        if (pid <= 0)
+        ReadinessUnit? unit = _plan.Order.IsMain(name) ? _main : _services.GetValueOrDefault(name);
+        if (unit is null)
             return null;
-        if (NotifyUnitRunning(pid) is ReadinessUnit direct)
-            return direct;
-        foreach (int ancestor in ProcessAncestry.Of(pid, _selfPid))
+        List<string> waitingFor = [];
+        if (unit.IsHeld)
         {
-            if (NotifyUnitRunning(ancestor) is ReadinessUnit unit)
-                return unit;
+            foreach (string dependency in unit.Dependencies)
+            {
+                if (!(_plan.Order.IsMain(dependency) ? _main! : _services[dependency]).IsReady)
+                    waitingFor.Add(dependency);
+            }
         }
 
-        return null;
+        return new ReadinessState(unit.IsReady, waitingFor, unit.Status);
     }
-
-    private ReadinessUnit? NotifyUnitRunning(int pid) =>
-        _units.Find(unit => unit.Pid == pid && unit.Mode?.Kind == ReadinessKind.Notify);
 
     public void Dispose()
     {

@@ -141,7 +141,7 @@ internal sealed unsafe partial class Init : IDisposable
         _exits = new ExitDispatch(_events, _main, _services, _settings.WarnOnReap, _readiness) { Due = true };
         if (_settings.ControlPath is string controlPath)
         {
-            _control = ControlListener.Open(controlPath, _loop, new ControlCommands(_main, _services), _events.Fanout, out string? controlError);
+            _control = ControlListener.Open(controlPath, _loop, new ControlCommands(_main, _services, _readiness), _events.Fanout, out string? controlError);
             if (_control is null)
             {
                 Log.Error(controlError!);

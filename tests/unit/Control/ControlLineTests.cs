@@ -44,7 +44,7 @@ public sealed class ControlLineTests
     [Fact]
     public void A_refusal_is_ok_false_and_the_error()
     {
-        using var commands = new ControlCommands(null, null);
+        using var commands = new ControlCommands(null, null, null);
 
         Assert.Equal("""{"ok":false,"error":"no \u0022x\u0022 \\ \u00E9"}""" + "\n", Encoding.UTF8.GetString(commands.Refusal("no \"x\" \\ é")));
     }
@@ -52,7 +52,7 @@ public sealed class ControlLineTests
     [Fact]
     public void The_answers_without_a_message_are_ok_true_alone()
     {
-        using var commands = new ControlCommands(null, null);
+        using var commands = new ControlCommands(null, null, null);
 
         Assert.Equal("""{"ok":true}""" + "\n", Encoding.UTF8.GetString(commands.Execute("events"u8, default).Answer));
         Assert.Equal("""{"ok":true}""" + "\n", Encoding.UTF8.GetString(commands.Execute("status"u8, default).Answer));
@@ -61,7 +61,7 @@ public sealed class ControlLineTests
     [Fact]
     public void A_failed_action_carries_its_reason_as_the_error()
     {
-        using var commands = new ControlCommands(null, null);
+        using var commands = new ControlCommands(null, null, null);
 
         Assert.Equal(
             """{"ok":false,"error":"no service \u0027web\u0027: tinyinit runs no services"}""" + "\n",

@@ -22,11 +22,26 @@ public sealed class JsonLineTests
         JsonLine tick = Parse("""{"name":"tick","role":"service","state":"exited","restarts":0,"last_exit_code":3}""");
 
         Assert.Equal(
-            "NAME  ROLE     PID   STATE                    RESTARTS  LAST EXIT  SINCE\n"
-            + "main  main     3843  running                  0         -          8s ago\n"
-            + "web   service  -     waiting (restart in 1s)  2         SIGTERM    1m01s ago\n"
-            + "tick  service  -     exited                   0         3          -\n",
+            "NAME  ROLE     PID   STATE                    READY  RESTARTS  LAST EXIT  SINCE\n"
+            + "main  main     3843  running                  -      0         -          8s ago\n"
+            + "web   service  -     waiting (restart in 1s)  -      2         SIGTERM    1m01s ago\n"
+            + "tick  service  -     exited                   -      0         3          -\n",
             StatusTable.Render([main, web, tick]));
+    }
+
+    [Fact]
+    public void Readiness_shows_as_ready_with_the_notify_status_and_held_with_what_it_waits_for()
+    {
+        JsonLine db = Parse("""{"name":"db","role":"service","pid":7,"state":"running","restarts":0,"ready":false,"notify_status":"warming up"}""");
+        JsonLine web = Parse("""{"name":"web","role":"service","state":"held","restarts":0,"ready":false,"waiting_for":["db","cache"]}""");
+        JsonLine main = Parse("""{"name":"main","role":"main","pid":9,"state":"running","restarts":0,"ready":true}""");
+
+        Assert.Equal(
+            "NAME  ROLE     PID  STATE                 READY            RESTARTS  LAST EXIT  SINCE\n"
+            + "db    service  7    running               no (warming up)  0         -          -\n"
+            + "web   service  -    held (for db, cache)  no               0         -          -\n"
+            + "main  main     9    running               yes              0         -          -\n",
+            StatusTable.Render([db, web, main]));
     }
 
     [Fact]
