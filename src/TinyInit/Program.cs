@@ -12,11 +12,11 @@ internal static class Program
 {
     private static int Main()
     {
-        Libc.tinyinit_main_started();
-        Libc.tinyinit_guard_crash_signals();
+        Sys.tinyinit_main_started();
+        Sys.tinyinit_guard_crash_signals();
         try
         {
-            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            Sys.tinyinit_get_startup(out Sys.tinyinit_startup startup);
             string[] args = CommandLine.Arguments(startup);
 
             // The client shares the binary, not the machinery: nothing of the init is set up for it.

@@ -124,7 +124,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
             TimedOut = true;
             Log.Warn($"'{main.Name}' timed out after {Durations.Format(_timeout!.Value)}: sending SIGTERM, SIGKILL in {Durations.Format(_killAfterTimeout)}");
             _events.Publish(new InitEvent(InitEventKind.Timeout, EventPublisher.Now(), main.Pid, main.Name, ChildRole.Main, (long)_timeout.Value.TotalMilliseconds));
-            Signal(Libc.SIGTERM);
+            Signal(Sys.SIGTERM);
             _killAt = Math.Min(_killAt, Deadline.In(_killAfterTimeout));
         }
 
@@ -132,7 +132,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
         {
             _killAt = Deadline.None;
             Log.Warn($"'{main.Name}' (pid {main.Pid}) has not exited after a terminating signal: sending SIGKILL");
-            Signal(Libc.SIGKILL);
+            Signal(Sys.SIGKILL);
         }
     }
 

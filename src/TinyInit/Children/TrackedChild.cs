@@ -22,7 +22,7 @@ internal sealed class TrackedChild : IDisposable
     {
         Pid = pid;
         Name = name;
-        _pidfd = Libc.pidfd_open(pid);
+        _pidfd = Sys.pidfd_open(pid);
         if (_pidfd < 0)
             Log.Debug($"pidfd_open({pid}): {Errors.Describe(Errors.Last())}; signalling by pid, which is safe until it is reaped");
     }
@@ -57,7 +57,7 @@ internal sealed class TrackedChild : IDisposable
         if (_pidfd < 0)
             return LibC.kill(Pid, sig) == 0 ? 0 : (int)Errors.Last();
 
-        if (Libc.pidfd_send_signal(_pidfd, sig, wholeGroup ? Libc.PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0)
+        if (Sys.pidfd_send_signal(_pidfd, sig, wholeGroup ? Sys.PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0)
             return 0;
         Errno error = Errors.Last();
         if (wholeGroup && error == Errno.EINVAL)

@@ -67,7 +67,7 @@ internal static class CommandLine
     }
 
     /// <summary>The arguments from the raw argv that Native/startup.c recorded, every byte kept (Main's are decoded lossily).</summary>
-    public static unsafe string[] Arguments(in Libc.tinyinit_startup startup)
+    public static unsafe string[] Arguments(in Sys.tinyinit_startup startup)
     {
         string[] args = new string[Math.Max(0, startup.argc - 1)];
         for (int i = 0; i < args.Length; i++)
@@ -92,11 +92,11 @@ internal static class CommandLine
     /// </summary>
     private static string? ForwardableSignalError(Settings settings, ulong handledSignals)
     {
-        ulong usable = handledSignals & ~(1UL << (Libc.SIGCHLD - 1));
+        ulong usable = handledSignals & ~(1UL << (Sys.SIGCHLD - 1));
         bool Usable(int sig) => (usable & (1UL << (sig - 1))) != 0;
 
         // -p KILL is tini's own example: tinyinit then dies with its parent, no forwarding, no cleanup.
-        if (settings.ParentDeathSignal is not 0 and not Libc.SIGKILL && !Usable(settings.ParentDeathSignal))
+        if (settings.ParentDeathSignal is not 0 and not Sys.SIGKILL && !Usable(settings.ParentDeathSignal))
             return $"-p {SignalNames.Name(settings.ParentDeathSignal)}: tinyinit cannot act on that signal (see 'Signals' in the README)";
         if (settings.Services.Count > 0 && !Usable(settings.RestartSignal))
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: tinyinit cannot act on that signal";
@@ -104,7 +104,7 @@ internal static class CommandLine
         // TERM, INT and QUIT stop tinyinit (docker stop, Ctrl-C, Ctrl-\): as the restart signal they
         // would restart the services instead, and the main child would never get them. HUP stops
         // tinyinit only when it is not the restart signal (README, Services).
-        if (settings.RestartSignal is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT)
+        if (settings.RestartSignal is Sys.SIGTERM or Sys.SIGINT or Sys.SIGQUIT)
             return $"--restart-signal {SignalNames.Name(settings.RestartSignal)}: it stops tinyinit, so it cannot restart the services (the default is HUP)";
         foreach (int from in settings.Rewrites.Keys)
         {

@@ -68,7 +68,7 @@ internal sealed class Settings
     public bool TagOutput { get; set; }
 
     /// <summary>--restart-signal: the signal that restarts every service, one at a time.</summary>
-    public int RestartSignal { get; set; } = Interop.Libc.SIGHUP;
+    public int RestartSignal { get; set; } = Interop.Sys.SIGHUP;
 
     /// <summary>--essential, TINYINIT_ESSENTIAL: the services whose exit ends the run.</summary>
     public HashSet<string> Essential { get; } = new(StringComparer.Ordinal);

@@ -34,7 +34,7 @@ internal static class SignalRewrites
             return $"rewrite {EchoText.Quote(text)}: {EchoText.Quote(from)} is not a signal name or number";
         if (!SignalNames.TryParse(to, allowZero: true, out int toSignal))
             return $"rewrite {EchoText.Quote(text)}: {EchoText.Quote(to)} is not a signal name or number (0 drops the signal)";
-        if (fromSignal == Interop.Libc.SIGCHLD)
+        if (fromSignal == Interop.Sys.SIGCHLD)
             return $"rewrite {EchoText.Quote(text)}: SIGCHLD is tinyinit's own and is never forwarded";
         rewrites[fromSignal] = toSignal;
         return null;

@@ -39,20 +39,20 @@ internal static unsafe class StartupFile
         statx status;
         fixed (byte* p = pathBytes)
         {
-            if (LibC.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
+            if (LibC.statx(Sys.AT_FDCWD, p, 0, Sys.STATX_TYPE | Sys.STATX_SIZE, &status) < 0)
                 return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
             if (Refusal(what, named, status) is string refused)
                 return refused;
 
-            int fd = LibC.open(p, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
+            int fd = LibC.open(p, Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC | Sys.O_NOCTTY, 0);
             if (fd < 0)
                 return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
             try
             {
                 byte empty = 0;
-                if (LibC.statx(fd, &empty, Libc.AT_EMPTY_PATH, Libc.STATX_TYPE | Libc.STATX_SIZE, &status) < 0)
+                if (LibC.statx(fd, &empty, Sys.AT_EMPTY_PATH, Sys.STATX_TYPE | Sys.STATX_SIZE, &status) < 0)
                     return $"cannot read {named}: {Errors.Describe(Errors.Last())}";
-                return Refusal(what, named, status) ?? ReadAll(fd, named, (status.stx_mode & Libc.S_IFMT) == Libc.S_IFIFO, out contents);
+                return Refusal(what, named, status) ?? ReadAll(fd, named, (status.stx_mode & Sys.S_IFMT) == Sys.S_IFIFO, out contents);
             }
             finally
             {
@@ -63,18 +63,18 @@ internal static unsafe class StartupFile
 
     private static string? Refusal(string what, string named, in statx status)
     {
-        int type = status.stx_mode & Libc.S_IFMT;
-        if (type == Libc.S_IFREG && status.stx_size > MaxBytes)
+        int type = status.stx_mode & Sys.S_IFMT;
+        if (type == Sys.S_IFREG && status.stx_size > MaxBytes)
             return $"{named} is larger than 1 MiB ({status.stx_size} bytes)";
-        if (type is Libc.S_IFREG or Libc.S_IFIFO)
+        if (type is Sys.S_IFREG or Sys.S_IFIFO)
             return null;
 
         string kind = type switch
         {
-            Libc.S_IFDIR => "a directory",
-            Libc.S_IFCHR => "a character device",
-            Libc.S_IFBLK => "a block device",
-            Libc.S_IFSOCK => "a socket",
+            Sys.S_IFDIR => "a directory",
+            Sys.S_IFCHR => "a character device",
+            Sys.S_IFBLK => "a block device",
+            Sys.S_IFSOCK => "a socket",
             _ => $"of file type {type >> 12}",
         };
         return $"{named} is {kind}: a {what} must be a regular file or a pipe";
@@ -124,14 +124,14 @@ internal static unsafe class StartupFile
     /// <returns>null once the fd is readable (data or end of file), or the error.</returns>
     private static string? WaitForData(int fd, long deadline, string named)
     {
-        var watched = new Libc.pollfd_t { fd = fd, events = Libc.POLLIN };
+        var watched = new Sys.pollfd_t { fd = fd, events = Sys.POLLIN };
         while (true)
         {
             long left = deadline - Stopwatch.GetTimestamp();
             if (left <= 0)
                 return $"{named}: the pipe did not reach end of file within {Durations.Format(PipeDeadline)}";
             int milliseconds = (int)Math.Min(int.MaxValue, left * 1000 / Stopwatch.Frequency + 1);
-            int ready = Libc.poll(&watched, 1, milliseconds);
+            int ready = Sys.poll(&watched, 1, milliseconds);
             if (ready > 0)
                 return null;
             if (ready < 0 && Errors.Last() is Errno error && error != Errno.EINTR)

@@ -41,7 +41,7 @@ internal sealed class ControlCommands : IDisposable
     }
 
     /// <summary>Carries out one request line (without its newline).</summary>
-    public ControlReply Execute(ReadOnlySpan<byte> line, in Libc.ucred peer)
+    public ControlReply Execute(ReadOnlySpan<byte> line, in Sys.ucred peer)
     {
         if (!TryDecode(line, out string text))
             return Refuse("not a request: send one line of text, one of: " + Usage);

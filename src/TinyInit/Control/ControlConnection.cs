@@ -30,13 +30,13 @@ internal sealed unsafe class ControlConnection
     private readonly ControlCommands _commands;
     private readonly EventLines _lines;
     private readonly OutputTarget _target;
-    private readonly Libc.ucred _peer;
+    private readonly Sys.ucred _peer;
     private readonly byte[] _request = new byte[RequestLimit];
     private int _requestLength;
     private byte[]? _answer;
     private int _answerSent;
 
-    public ControlConnection(int fd, in Libc.ucred peer, EventLoop loop, ControlCommands commands, EventLines lines)
+    public ControlConnection(int fd, in Sys.ucred peer, EventLoop loop, ControlCommands commands, EventLines lines)
     {
         _target = OutputTarget.Adopt(fd, takeOver: true);
         _peer = peer;
@@ -61,7 +61,7 @@ internal sealed unsafe class ControlConnection
     {
         if (IsClosed)
             return;
-        bool gone = (events & (Libc.EPOLLHUP | Libc.EPOLLERR)) != 0;
+        bool gone = (events & (Sys.EPOLLHUP | Sys.EPOLLERR)) != 0;
         if (Follower is not null)
         {
             if (gone)
@@ -138,7 +138,7 @@ internal sealed unsafe class ControlConnection
     private void Answer(ControlReply reply)
     {
         // From here on nothing more is read: only room to send, and the peer's hang-up, matter.
-        _loop.Change(_target.Fd, Libc.EPOLLOUT | Libc.EPOLLET);
+        _loop.Change(_target.Fd, Sys.EPOLLOUT | Sys.EPOLLET);
         if (reply.Follow)
         {
             Deadline = Loop.Deadline.None;

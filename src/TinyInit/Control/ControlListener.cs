@@ -57,7 +57,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
         if (socket is null)
             return null;
         var listener = new ControlListener(socket, loop, commands, fanout);
-        Errno watchError = loop.Watch(socket.Fd, Libc.EPOLLIN, _ => listener.AcceptSome());
+        Errno watchError = loop.Watch(socket.Fd, Sys.EPOLLIN, _ => listener.AcceptSome());
         if (watchError != 0)
         {
             error = $"--control '{path}': epoll_ctl: {Errors.Describe(watchError)}";
@@ -87,7 +87,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
         if (now >= _acceptPausedUntil && _listening)
         {
             _acceptPausedUntil = Deadline.None;
-            _loop.Change(_socket.Fd, Libc.EPOLLIN);
+            _loop.Change(_socket.Fd, Sys.EPOLLIN);
         }
 
         foreach (ControlConnection connection in _connections)
@@ -125,7 +125,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     {
         for (int i = 0; i < AcceptsPerCall; i++)
         {
-            int fd = Tmds.Linux.LibC.accept4(_socket.Fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            int fd = Tmds.Linux.LibC.accept4(_socket.Fd, null, null, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
             if (fd >= 0)
             {
                 Admit(fd);
@@ -149,9 +149,9 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
 
     private void Admit(int fd)
     {
-        Libc.ucred peer;
-        int length = sizeof(Libc.ucred);
-        if (Tmds.Linux.LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, &peer, (Tmds.Linux.socklen_t*)&length) < 0)
+        Sys.ucred peer;
+        int length = sizeof(Sys.ucred);
+        if (Tmds.Linux.LibC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PEERCRED, &peer, (Tmds.Linux.socklen_t*)&length) < 0)
         {
             Log.Warn($"control: SO_PEERCRED: {Errors.Describe(Errors.Last())}; connection closed");
             Tmds.Linux.LibC.close(fd);
@@ -173,7 +173,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
         }
 
         var connection = new ControlConnection(fd, peer, _loop, _commands, _lines);
-        Errno error = _loop.Watch(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, connection.OnReady);
+        Errno error = _loop.Watch(fd, Sys.EPOLLIN | Sys.EPOLLRDHUP, connection.OnReady);
         if (error != 0)
         {
             Log.Warn($"control: epoll_ctl: {Errors.Describe(error)}; connection closed");
@@ -189,7 +189,7 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
     {
         byte[] line = _commands.Refusal(error);
         fixed (byte* bytes = line)
-            Tmds.Linux.LibC.send(fd, bytes, (Tmds.Linux.size_t)line.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+            Tmds.Linux.LibC.send(fd, bytes, (Tmds.Linux.size_t)line.Length, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL);
         Tmds.Linux.LibC.close(fd);
     }
 
@@ -208,10 +208,10 @@ internal sealed unsafe class ControlListener : ITurnWork, IDisposable
         int timeout = Deadline.TimeoutMilliseconds(deadline);
         if (timeout < 0)
             return false;
-        Libc.pollfd_t* fds = stackalloc Libc.pollfd_t[followers.Count];
+        Sys.pollfd_t* fds = stackalloc Sys.pollfd_t[followers.Count];
         for (int i = 0; i < followers.Count; i++)
-            fds[i] = new Libc.pollfd_t { fd = followers[i].Fd, events = Libc.POLLOUT };
-        return Libc.poll(fds, (nuint)followers.Count, timeout) > 0;
+            fds[i] = new Sys.pollfd_t { fd = followers[i].Fd, events = Sys.POLLOUT };
+        return Sys.poll(fds, (nuint)followers.Count, timeout) > 0;
     }
 
     private void StopListening()

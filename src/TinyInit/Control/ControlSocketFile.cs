@@ -19,7 +19,7 @@ internal sealed unsafe class ControlSocketFile
     private readonly ulong _inode;
     private bool _closed;
 
-    private ControlSocketFile(string path, int fd, in Libc.stat_t bound)
+    private ControlSocketFile(string path, int fd, in Sys.stat_t bound)
     {
         Path = path;
         Fd = fd;
@@ -37,20 +37,20 @@ internal sealed unsafe class ControlSocketFile
     public static ControlSocketFile? Listen(string path, out string? error)
     {
         error = null;
-        if (!Libc.sockaddr_un.TryCreate(path, out Libc.sockaddr_un address))
+        if (!Sys.sockaddr_un.TryCreate(path, out Sys.sockaddr_un address))
         {
-            error = $"--control '{path}': a socket path is 1 to {Libc.SunPathLength - 1} bytes (unix(7))";
+            error = $"--control '{path}': a socket path is 1 to {Sys.SunPathLength - 1} bytes (unix(7))";
             return null;
         }
 
-        int fd = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        int fd = Tmds.Linux.LibC.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             error = $"--control '{path}': socket: {Errors.Describe(Errors.Last())}";
             return null;
         }
 
-        Libc.stat_t bound;
+        Sys.stat_t bound;
         if (!Bind(fd, path, &address, out error) || (error = Check(path, "listen", Tmds.Linux.LibC.listen(fd, Backlog))) is not null
             || (error = Check(path, "stat", PathCalls.Lstat(path, &bound))) is not null)
         {
@@ -72,17 +72,17 @@ internal sealed unsafe class ControlSocketFile
         _closed = true;
         Tmds.Linux.LibC.close(Fd);
         Fd = -1;
-        Libc.stat_t now;
+        Sys.stat_t now;
         if (PathCalls.Lstat(Path, &now) == 0 && now.st_dev == _device && now.st_ino == _inode)
             PathCalls.Unlink(Path);
     }
 
-    private static bool Bind(int fd, string path, Libc.sockaddr_un* address, out string? error)
+    private static bool Bind(int fd, string path, Sys.sockaddr_un* address, out string? error)
     {
         for (int attempt = 0; ; attempt++)
         {
             Tmds.Linux.mode_t previous = Tmds.Linux.LibC.umask((ushort)OwnerOnly);
-            int rc = Tmds.Linux.LibC.bind(fd, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Libc.sockaddr_un));
+            int rc = Tmds.Linux.LibC.bind(fd, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Sys.sockaddr_un));
             Errno bindError = Errors.Last();
             Tmds.Linux.LibC.umask(previous);
             if (rc == 0)
@@ -104,16 +104,16 @@ internal sealed unsafe class ControlSocketFile
     }
 
     /// <returns>null when the file at path is a socket nobody listens on; else why it must stay.</returns>
-    private static string? StaleOrWhy(string path, Libc.sockaddr_un* address)
+    private static string? StaleOrWhy(string path, Sys.sockaddr_un* address)
     {
-        Libc.stat_t existing;
-        if (PathCalls.Lstat(path, &existing) == 0 && (existing.st_mode & Libc.S_IFMT) != Libc.S_IFSOCK)
+        Sys.stat_t existing;
+        if (PathCalls.Lstat(path, &existing) == 0 && (existing.st_mode & Sys.S_IFMT) != Sys.S_IFSOCK)
             return $"--control '{path}': the file exists and is not a socket; tinyinit does not replace it";
 
-        int probe = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        int probe = Tmds.Linux.LibC.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
         if (probe < 0)
             return $"--control '{path}': socket: {Errors.Describe(Errors.Last())}";
-        int rc = Tmds.Linux.LibC.connect(probe, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Libc.sockaddr_un));
+        int rc = Tmds.Linux.LibC.connect(probe, (Tmds.Linux.sockaddr*)address, (uint)sizeof(Sys.sockaddr_un));
         Errno connectError = Errors.Last();
         Tmds.Linux.LibC.close(probe);
 

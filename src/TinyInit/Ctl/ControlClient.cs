@@ -23,13 +23,13 @@ internal sealed unsafe class ControlClient : IDisposable
     public static ControlClient? Connect(string path, out string? error)
     {
         error = null;
-        if (!Libc.sockaddr_un.TryCreate(path, out Libc.sockaddr_un address))
+        if (!Sys.sockaddr_un.TryCreate(path, out Sys.sockaddr_un address))
         {
-            error = $"'{path}' cannot be a socket path (1 to {Libc.SunPathLength - 1} bytes)";
+            error = $"'{path}' cannot be a socket path (1 to {Sys.SunPathLength - 1} bytes)";
             return null;
         }
 
-        int fd = Tmds.Linux.LibC.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        int fd = Tmds.Linux.LibC.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             error = $"socket: {Errors.Describe(Errors.Last())}";
@@ -37,7 +37,7 @@ internal sealed unsafe class ControlClient : IDisposable
         }
 
         int rc;
-        while ((rc = Tmds.Linux.LibC.connect(fd, (Tmds.Linux.sockaddr*)&address, (uint)sizeof(Libc.sockaddr_un))) < 0 && Errors.Last() == Errno.EINTR)
+        while ((rc = Tmds.Linux.LibC.connect(fd, (Tmds.Linux.sockaddr*)&address, (uint)sizeof(Sys.sockaddr_un))) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
 
@@ -63,7 +63,7 @@ internal sealed unsafe class ControlClient : IDisposable
             int sent = 0;
             while (sent < bytes.Length)
             {
-                nint n = (nint)Tmds.Linux.LibC.send(_fd, start + sent, (Tmds.Linux.size_t)(bytes.Length - sent), Libc.MSG_NOSIGNAL);
+                nint n = (nint)Tmds.Linux.LibC.send(_fd, start + sent, (Tmds.Linux.size_t)(bytes.Length - sent), Sys.MSG_NOSIGNAL);
                 if (n < 0 && Errors.Last() == Errno.EINTR)
                     continue;
                 if (n <= 0)

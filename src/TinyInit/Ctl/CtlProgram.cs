@@ -22,12 +22,12 @@ internal static class CtlProgram
     /// client has no signalfd: it must stop on Ctrl-C or SIGTERM like any command, so this thread
     /// takes them back (a signal for the process goes to a thread that does not block it).
     /// </summary>
-    public static void TakeBackSignals(in Libc.tinyinit_startup startup)
+    public static void TakeBackSignals(in Sys.tinyinit_startup startup)
     {
         unsafe
         {
-            Libc.sigset_t mask = Libc.sigset_t.FromBits(startup.original_mask);
-            Tmds.Linux.LibC.sigprocmask(Libc.SIG_SETMASK, (Tmds.Linux.sigset_t*)&mask, null);
+            Sys.sigset_t mask = Sys.sigset_t.FromBits(startup.original_mask);
+            Tmds.Linux.LibC.sigprocmask(Sys.SIG_SETMASK, (Tmds.Linux.sigset_t*)&mask, null);
         }
     }
 

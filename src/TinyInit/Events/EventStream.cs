@@ -74,15 +74,15 @@ internal sealed class EventStream : ITurnWork, IDisposable
             }
 
             // Anything else is tinyinit's own (its signalfd, epoll) or the runtime's.
-            Libc.tinyinit_get_startup(out Libc.tinyinit_startup startup);
+            Sys.tinyinit_get_startup(out Sys.tinyinit_startup startup);
             if (!startup.WasOpenAtStart(fd))
             {
                 error = $"--events {EchoText.Quote(target)}: fd {fd} was not open when tinyinit started";
                 return null;
             }
 
-            int flags = Tmds.Linux.LibC.fcntl(fd, Libc.F_GETFL, 0);
-            if (flags < 0 || (flags & 3) == Libc.O_RDONLY)
+            int flags = Tmds.Linux.LibC.fcntl(fd, Sys.F_GETFL, 0);
+            if (flags < 0 || (flags & 3) == Sys.O_RDONLY)
             {
                 error = $"--events {EchoText.Quote(target)}: {(flags < 0 ? Errors.Describe(Errors.Last()) : "not open for writing")}";
                 return null;
@@ -108,7 +108,7 @@ internal sealed class EventStream : ITurnWork, IDisposable
     public void Attach(EventLoop loop)
     {
         if (_target.Kind != OutputKind.File)
-            loop.Watch(_target.Fd, Libc.EPOLLOUT | Libc.EPOLLET, _ => Flush(atExit: false));
+            loop.Watch(_target.Fd, Sys.EPOLLOUT | Sys.EPOLLET, _ => Flush(atExit: false));
     }
 
     long ITurnWork.NextDeadline => Deadline.None;

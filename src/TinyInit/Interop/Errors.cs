@@ -13,7 +13,7 @@ internal static unsafe class Errors
     public static Errno Last() => (Errno)Marshal.GetLastPInvokeError();
 
     /// <summary>strerror(3) text for an errno value.</summary>
-    public static string Describe(int errno) => Marshal.PtrToStringUTF8((nint)Libc.strerror(errno)) ?? $"errno {errno}";
+    public static string Describe(int errno) => Marshal.PtrToStringUTF8((nint)Sys.strerror(errno)) ?? $"errno {errno}";
 
     public static string Describe(Errno errno) => Describe((int)errno);
 }

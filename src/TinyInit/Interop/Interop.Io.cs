@@ -7,7 +7,7 @@ namespace TinyInit.Interop;
 /// its constants are properties, so they cannot be used in constant expressions or switch cases.
 /// See docs/design.md, "Interop: Tmds.LibC and our own declarations".
 /// </summary>
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_TRUNC = 0x200,
         O_APPEND = 0x400, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;

@@ -1,7 +1,7 @@
 namespace TinyInit.Interop;
 
 /// <summary>What the non-blocking output targets need beyond read/write: the socket type and its queue.</summary>
-internal static partial class Libc
+internal static partial class Sys
 {
     public const int SOL_SOCKET = 1, SO_TYPE = 3, SO_SNDBUF = 7;
 

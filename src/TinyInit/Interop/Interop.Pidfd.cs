@@ -6,7 +6,7 @@ namespace TinyInit.Interop;
 /// pidfd_open(2) and pidfd_send_signal(2) through Tmds.LibC's syscall(2): neither it nor glibc
 /// before 2.36 has a wrapper for them.
 /// </summary>
-internal static partial class Libc
+internal static partial class Sys
 {
     private const int SYS_pidfd_send_signal = 424;
     private const int SYS_pidfd_open = 434;

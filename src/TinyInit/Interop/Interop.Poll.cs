@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TinyInit.Interop;
 
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TinyInit.Interop;
 
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const int WNOHANG = 1;
     public const int WEXITED = 4;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TinyInit.Interop;
 
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6,
         SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13,

@@ -5,7 +5,7 @@ using System.Text;
 namespace TinyInit.Interop;
 
 /// <summary>Unix sockets: datagrams for sd_notify and the stream of the control socket; unix(7), socket(7), recvmsg(2), cmsg(3).</summary>
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const int AF_UNIX = 1;
     public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;

@@ -6,7 +6,7 @@ namespace TinyInit.Interop;
 /// posix_spawn(3) and its attribute and file-action calls. Not Tmds.LibC's: it lacks them all (it
 /// has fork and execve, which managed code must not use in a runtime with threads).
 /// </summary>
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;

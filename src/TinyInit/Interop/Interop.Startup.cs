@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TinyInit.Interop;
 
-internal static unsafe partial class Libc
+internal static unsafe partial class Sys
 {
     /// <summary>Mirror of <c>struct tinyinit_startup</c> in Native/startup.c.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -1,7 +1,7 @@
 namespace TinyInit.Interop;
 
 /// <summary>Constants for statx(2), which comes from Tmds.LibC with its struct statx.</summary>
-internal static partial class Libc
+internal static partial class Sys
 {
     public const int AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
     public const uint STATX_TYPE = 0x1, STATX_SIZE = 0x200;

@@ -20,7 +20,7 @@ internal static unsafe class PathCalls
 
     /// <summary>lstat(2): the link itself, never what it points to.</summary>
     /// <returns>0, or -1 and errno.</returns>
-    public static int Lstat(string path, Libc.stat_t* buf)
+    public static int Lstat(string path, Sys.stat_t* buf)
     {
         fixed (byte* p = NulTerminated(path))
             return LibC.lstat(p, (stat*)buf);

@@ -45,7 +45,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <returns>The loop, or null and the errno of epoll_create1.</returns>
     public static EventLoop? Create(out Errno error)
     {
-        int fd = LibC.epoll_create1(Libc.EPOLL_CLOEXEC);
+        int fd = LibC.epoll_create1(Sys.EPOLL_CLOEXEC);
         error = fd < 0 ? Errors.Last() : 0;
         return fd < 0 ? null : new EventLoop(fd);
     }
@@ -58,7 +58,7 @@ internal sealed unsafe class EventLoop : IDisposable
     public Errno Watch(int fd, uint events, FdHandler handler)
     {
         var registration = new epoll_event { events = (int)events, data = { u64 = (ulong)fd } };
-        if (LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_ADD, fd, &registration) < 0)
+        if (LibC.epoll_ctl(_epollFd, Sys.EPOLL_CTL_ADD, fd, &registration) < 0)
             return Errors.Last();
         _handlers[fd] = handler;
         return 0;
@@ -68,7 +68,7 @@ internal sealed unsafe class EventLoop : IDisposable
     public void Change(int fd, uint events)
     {
         var registration = new epoll_event { events = (int)events, data = { u64 = (ulong)fd } };
-        if (LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_MOD, fd, &registration) < 0)
+        if (LibC.epoll_ctl(_epollFd, Sys.EPOLL_CTL_MOD, fd, &registration) < 0)
             Log.Debug($"epoll_ctl(MOD {fd}): {Errors.Describe(Errors.Last())}");
     }
 
@@ -78,7 +78,7 @@ internal sealed unsafe class EventLoop : IDisposable
         if (!_handlers.Remove(fd))
             return;
         var registration = default(epoll_event);
-        LibC.epoll_ctl(_epollFd, Libc.EPOLL_CTL_DEL, fd, &registration);
+        LibC.epoll_ctl(_epollFd, Sys.EPOLL_CTL_DEL, fd, &registration);
     }
 
     /// <summary>One turn: wait until something is ready or <paramref name="deadline"/> (or a part's deadline) comes, then handle it.</summary>

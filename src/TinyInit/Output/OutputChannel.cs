@@ -60,7 +60,7 @@ internal sealed class OutputChannel : ILogSink, IDisposable
     /// <summary>Watches the fd for room; a regular file needs no watching (epoll says EPERM: it always has room).</summary>
     public void Attach(EventLoop loop)
     {
-        Errno error = loop.Watch(_target.Fd, Libc.EPOLLOUT | Libc.EPOLLET, _ => Flush());
+        Errno error = loop.Watch(_target.Fd, Sys.EPOLLOUT | Sys.EPOLLET, _ => Flush());
         if (error != 0 && error != Errno.EPERM)
             Log.Debug($"{Name}: epoll_ctl: {Errors.Describe(error)}");
     }

@@ -34,11 +34,11 @@ internal sealed unsafe class OutputTarget : IDisposable
         SocketType = socketType;
         _ownsFd = ownsFd;
         _pollBeforeWrite = pollBeforeWrite;
-        PipeCapacity = kind == OutputKind.Pipe ? LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) : 0;
+        PipeCapacity = kind == OutputKind.Pipe ? LibC.fcntl(fd, Sys.F_GETPIPE_SZ, 0) : 0;
         if (kind == OutputKind.Socket)
         {
             int size = 0, length = sizeof(int);
-            SendBufferSize = LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, &size, (socklen_t*)&length) == 0 ? size : 0;
+            SendBufferSize = LibC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, &size, (socklen_t*)&length) == 0 ? size : 0;
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed unsafe class OutputTarget : IDisposable
     public int SocketType { get; }
 
     /// <summary>Whether each write is a message of its own (datagram and seqpacket sockets).</summary>
-    public bool KeepsMessageBoundaries => SocketType is Libc.SOCK_DGRAM or Libc.SOCK_SEQPACKET;
+    public bool KeepsMessageBoundaries => SocketType is Sys.SOCK_DGRAM or Sys.SOCK_SEQPACKET;
 
     /// <summary>F_GETPIPE_SZ for a pipe or FIFO, else 0.</summary>
     public int PipeCapacity { get; }
@@ -63,7 +63,7 @@ internal sealed unsafe class OutputTarget : IDisposable
     public int Unread()
     {
         int queued;
-        int request = Kind == OutputKind.Socket ? Libc.SIOCOUTQ : Libc.FIONREAD;
+        int request = Kind == OutputKind.Socket ? Sys.SIOCOUTQ : Sys.FIONREAD;
         return LibC.ioctl(Fd, request, &queued) == 0 ? queued : -1;
     }
 
@@ -77,12 +77,12 @@ internal sealed unsafe class OutputTarget : IDisposable
         int type = SocketTypeOf(fd);
         if (type != 0)
             return Keep(fd, OutputKind.Socket, type, takeOver);
-        if (LibC.lseek(fd, 0, Libc.SEEK_CUR) >= 0)
+        if (LibC.lseek(fd, 0, Sys.SEEK_CUR) >= 0)
             return Keep(fd, OutputKind.File, 0, takeOver);
 
-        OutputKind kind = LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe : OutputKind.Other;
-        int flags = LibC.fcntl(fd, Libc.F_GETFL, 0);
-        int reopened = PathCalls.Open($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}", (flags & 3) | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
+        OutputKind kind = LibC.fcntl(fd, Sys.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe : OutputKind.Other;
+        int flags = LibC.fcntl(fd, Sys.F_GETFL, 0);
+        int reopened = PathCalls.Open($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}", (flags & 3) | Sys.O_NONBLOCK | Sys.O_CLOEXEC | Sys.O_NOCTTY, 0);
         if (reopened >= 0)
         {
             if (takeOver)
@@ -98,14 +98,14 @@ internal sealed unsafe class OutputTarget : IDisposable
     /// <returns>The target, or null and the errno.</returns>
     public static OutputTarget? Open(string path, out Errno error)
     {
-        int fd = PathCalls.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY, 0x1A4);
+        int fd = PathCalls.Open(path, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_APPEND | Sys.O_CLOEXEC | Sys.O_NONBLOCK | Sys.O_NOCTTY, 0x1A4);
         error = fd < 0 ? Errors.Last() : 0;
         if (fd < 0)
             return null;
         int type = SocketTypeOf(fd);
         OutputKind kind = type != 0 ? OutputKind.Socket
-            : LibC.lseek(fd, 0, Libc.SEEK_CUR) >= 0 ? OutputKind.File
-            : LibC.fcntl(fd, Libc.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe
+            : LibC.lseek(fd, 0, Sys.SEEK_CUR) >= 0 ? OutputKind.File
+            : LibC.fcntl(fd, Sys.F_GETPIPE_SZ, 0) > 0 ? OutputKind.Pipe
             : OutputKind.Other;
         return new OutputTarget(fd, kind, type, ownsFd: true, pollBeforeWrite: false);
     }
@@ -118,8 +118,8 @@ internal sealed unsafe class OutputTarget : IDisposable
             return 0;
         if (_pollBeforeWrite)
         {
-            var ready = new Libc.pollfd_t { fd = Fd, events = Libc.POLLOUT };
-            if (Libc.poll(&ready, 1, 0) <= 0 || (ready.revents & Libc.POLLOUT) == 0)
+            var ready = new Sys.pollfd_t { fd = Fd, events = Sys.POLLOUT };
+            if (Sys.poll(&ready, 1, 0) <= 0 || (ready.revents & Sys.POLLOUT) == 0)
             {
                 Marshal.SetLastPInvokeError((int)Errno.EAGAIN);
                 return -1;
@@ -134,7 +134,7 @@ internal sealed unsafe class OutputTarget : IDisposable
             do
             {
                 n = (nint)(Kind == OutputKind.Socket
-                    ? LibC.send(Fd, start, (size_t)bytes.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
+                    ? LibC.send(Fd, start, (size_t)bytes.Length, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL)
                     : LibC.write(Fd, start, (size_t)bytes.Length));
             }
             while (n < 0 && Errors.Last() == Errno.EINTR);
@@ -145,22 +145,22 @@ internal sealed unsafe class OutputTarget : IDisposable
     /// <summary>Waits until the fd has room, or the deadline (Stopwatch timestamp) passes. Only at exit.</summary>
     public bool WaitForRoom(long deadline)
     {
-        var ready = new Libc.pollfd_t { fd = Fd, events = Libc.POLLOUT };
+        var ready = new Sys.pollfd_t { fd = Fd, events = Sys.POLLOUT };
         int timeout = Loop.Deadline.TimeoutMilliseconds(deadline);
-        return timeout >= 0 && Libc.poll(&ready, 1, timeout) > 0 && (ready.revents & Libc.POLLOUT) != 0;
+        return timeout >= 0 && Sys.poll(&ready, 1, timeout) > 0 && (ready.revents & Sys.POLLOUT) != 0;
     }
 
     private static OutputTarget Keep(int fd, OutputKind kind, int socketType, bool takeOver, bool pollBeforeWrite = false)
     {
         if (takeOver)
-            LibC.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+            LibC.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
         return new OutputTarget(fd, kind, socketType, ownsFd: takeOver, pollBeforeWrite);
     }
 
     private static int SocketTypeOf(int fd)
     {
         int type = 0, length = sizeof(int);
-        return LibC.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_TYPE, &type, (socklen_t*)&length) == 0 ? type : 0;
+        return LibC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_TYPE, &type, (socklen_t*)&length) == 0 ? type : 0;
     }
 
     public void Dispose()

@@ -24,7 +24,7 @@ internal sealed class CheckRunner : IDisposable
     public unsafe CheckRunner(in SpawnRequest template, ChildEnvironment environment)
     {
         // Without /dev/null (a bare chroot), the tries share tinyinit's stdio like the services.
-        _devNull = PathCalls.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+        _devNull = PathCalls.Open("/dev/null", Sys.O_RDWR | Sys.O_CLOEXEC, 0);
         _template = template with
         {
             Envp = environment.WithoutNotifySocket,

@@ -41,7 +41,7 @@ internal sealed unsafe class NotifySocket : IDisposable
     public static NotifySocket? Open(out string? error)
     {
         error = null;
-        int fd = LibC.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        int fd = LibC.socket(Sys.AF_UNIX, Sys.SOCK_DGRAM | Sys.SOCK_CLOEXEC | Sys.SOCK_NONBLOCK, 0);
         if (fd < 0)
         {
             error = $"notify socket: socket: {Errors.Describe(Errors.Last())}";
@@ -49,10 +49,10 @@ internal sealed unsafe class NotifySocket : IDisposable
         }
 
         int one = 1;
-        var address = new Libc.sockaddr_un { sun_family = Libc.AF_UNIX };
-        uint length = (uint)sizeof(Libc.sockaddr_un);
-        if (LibC.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, &one, sizeof(int)) < 0
-            || LibC.bind(fd, (sockaddr*)&address, Libc.SunPathOffset) < 0
+        var address = new Sys.sockaddr_un { sun_family = Sys.AF_UNIX };
+        uint length = (uint)sizeof(Sys.sockaddr_un);
+        if (LibC.setsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PASSCRED, &one, sizeof(int)) < 0
+            || LibC.bind(fd, (sockaddr*)&address, Sys.SunPathOffset) < 0
             || LibC.getsockname(fd, (sockaddr*)&address, (socklen_t*)&length) < 0)
         {
             error = $"notify socket: {Errors.Describe(Errors.Last())}";
@@ -61,7 +61,7 @@ internal sealed unsafe class NotifySocket : IDisposable
         }
 
         // The abstract name starts with a NUL byte, which sd_notify clients write as '@'.
-        var name = new ReadOnlySpan<byte>(address.sun_path + 1, (int)length - Libc.SunPathOffset - 1);
+        var name = new ReadOnlySpan<byte>(address.sun_path + 1, (int)length - Sys.SunPathOffset - 1);
         return new NotifySocket(fd, "@" + Encoding.ASCII.GetString(name));
     }
 
@@ -95,7 +95,7 @@ internal sealed unsafe class NotifySocket : IDisposable
             var iov = new iovec { iov_base = data, iov_len = buffer.Length };
             var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = ControlSize };
             nint n;
-            while ((n = (nint)LibC.recvmsg(Fd, &message, Libc.MSG_DONTWAIT | Libc.MSG_CMSG_CLOEXEC)) < 0 && Errors.Last() == Errno.EINTR)
+            while ((n = (nint)LibC.recvmsg(Fd, &message, Sys.MSG_DONTWAIT | Sys.MSG_CMSG_CLOEXEC)) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
 
@@ -107,7 +107,7 @@ internal sealed unsafe class NotifySocket : IDisposable
             }
 
             length = (int)n;
-            truncated = (message.msg_flags & Libc.MSG_TRUNC) != 0;
+            truncated = (message.msg_flags & Sys.MSG_TRUNC) != 0;
             senderPid = ReadControl((byte*)control, message.msg_controllen);
             return true;
         }
@@ -118,22 +118,22 @@ internal sealed unsafe class NotifySocket : IDisposable
     {
         int pid = 0;
         byte* end = control + length;
-        for (byte* at = control; at + Libc.CmsgHeaderSize <= end;)
+        for (byte* at = control; at + Sys.CmsgHeaderSize <= end;)
         {
-            var header = (Libc.cmsghdr*)at;
-            if (header->cmsg_len < Libc.CmsgHeaderSize || at + header->cmsg_len > end)
+            var header = (Sys.cmsghdr*)at;
+            if (header->cmsg_len < Sys.CmsgHeaderSize || at + header->cmsg_len > end)
                 break;
-            byte* payload = at + Libc.CmsgHeaderSize;
-            int payloadLength = (int)header->cmsg_len - Libc.CmsgHeaderSize;
-            if (header->cmsg_level == Libc.SOL_SOCKET && header->cmsg_type == Libc.SCM_CREDENTIALS && payloadLength >= sizeof(Libc.ucred))
-                pid = ((Libc.ucred*)payload)->pid;
-            else if (header->cmsg_level == Libc.SOL_SOCKET && header->cmsg_type == Libc.SCM_RIGHTS)
+            byte* payload = at + Sys.CmsgHeaderSize;
+            int payloadLength = (int)header->cmsg_len - Sys.CmsgHeaderSize;
+            if (header->cmsg_level == Sys.SOL_SOCKET && header->cmsg_type == Sys.SCM_CREDENTIALS && payloadLength >= sizeof(Sys.ucred))
+                pid = ((Sys.ucred*)payload)->pid;
+            else if (header->cmsg_level == Sys.SOL_SOCKET && header->cmsg_type == Sys.SCM_RIGHTS)
             {
                 for (int i = 0; i + sizeof(int) <= payloadLength; i += sizeof(int))
                     LibC.close(*(int*)(payload + i));
             }
 
-            at += Libc.CmsgAlign(header->cmsg_len);
+            at += Sys.CmsgAlign(header->cmsg_len);
         }
 
         return pid;

@@ -60,7 +60,7 @@ internal sealed class ReadinessCheck : IDisposable
         if (_running is not null && _killAt != Deadline.None)
         {
             _killAt = Deadline.None;
-            _running.Signal(Libc.SIGKILL, wholeGroup: true);
+            _running.Signal(Sys.SIGKILL, wholeGroup: true);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class ReadinessCheck : IDisposable
             {
                 _killAt = Deadline.None;
                 Log.Debug($"readiness check of '{_name}' (pid {_running.Pid}) still running after {Durations.Format(_interval)}: SIGKILL");
-                _running.Signal(Libc.SIGKILL, wholeGroup: true);
+                _running.Signal(Sys.SIGKILL, wholeGroup: true);
             }
 
             return 0;

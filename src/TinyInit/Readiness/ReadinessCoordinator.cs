@@ -103,7 +103,7 @@ internal sealed unsafe partial class ReadinessCoordinator : ITurnWork, IServiceR
         if (options.Plan.Uses(ReadinessKind.Notify) && (socket = NotifySocket.Open(out error)) is null)
             return null;
         var coordinator = new ReadinessCoordinator(options, template, loop, events, selfPid, environment, socket, upward);
-        if (socket is not null && loop.Watch(socket.Fd, Libc.EPOLLIN, _ => socket.ReadBatch(MaxMessagesPerTurn, coordinator._onMessage)) is Errno watchError and not 0)
+        if (socket is not null && loop.Watch(socket.Fd, Sys.EPOLLIN, _ => socket.ReadBatch(MaxMessagesPerTurn, coordinator._onMessage)) is Errno watchError and not 0)
         {
             error = $"epoll_ctl: {Errors.Describe(watchError)}";
             coordinator.Dispose();

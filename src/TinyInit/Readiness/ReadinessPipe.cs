@@ -33,13 +33,13 @@ internal sealed unsafe class ReadinessPipe : IDisposable
     {
         int* fds = stackalloc int[2];
         error = 0;
-        if (LibC.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        if (LibC.pipe2(fds, Sys.O_CLOEXEC) < 0)
         {
             error = Errors.Last();
             return null;
         }
 
-        LibC.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
+        LibC.fcntl(fds[0], Sys.F_SETFL, Sys.O_NONBLOCK);
         return new ReadinessPipe(fds[0], fds[1]);
     }
 
@@ -48,7 +48,7 @@ internal sealed unsafe class ReadinessPipe : IDisposable
     public Errno Attach(EventLoop loop, Action ready, Action closed)
     {
         _loop = loop;
-        return loop.Watch(ReadFd, Libc.EPOLLIN, _ =>
+        return loop.Watch(ReadFd, Sys.EPOLLIN, _ =>
         {
             switch (ReadOnce())
             {

@@ -46,20 +46,20 @@ internal sealed unsafe class UpwardNotifier : IDisposable
 
     private bool Connect()
     {
-        var address = new Libc.sockaddr_un { sun_family = Libc.AF_UNIX };
+        var address = new Sys.sockaddr_un { sun_family = Sys.AF_UNIX };
         int length = Encoding.UTF8.GetByteCount(_address);
         bool isAbstract = _address[0] == '@';
-        if ((_address[0] != '/' && !isAbstract) || length >= Libc.SunPathLength)
+        if ((_address[0] != '/' && !isAbstract) || length >= Sys.SunPathLength)
             return Fail("not an absolute path or an @abstract name that fits a Unix socket address");
 
-        var path = new Span<byte>(address.sun_path, Libc.SunPathLength);
+        var path = new Span<byte>(address.sun_path, Sys.SunPathLength);
         Encoding.UTF8.GetBytes(_address, path);
         if (isAbstract)
             path[0] = 0; // sd_notify(3): a leading '@' stands for the abstract namespace's NUL.
 
         // An abstract name is exactly its length; a path may end at its NUL.
-        uint size = (uint)(Libc.SunPathOffset + length + (isAbstract ? 0 : 1));
-        _fd = LibC.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0);
+        uint size = (uint)(Sys.SunPathOffset + length + (isAbstract ? 0 : 1));
+        _fd = LibC.socket(Sys.AF_UNIX, Sys.SOCK_DGRAM | Sys.SOCK_CLOEXEC | Sys.SOCK_NONBLOCK, 0);
         if (_fd < 0 || LibC.connect(_fd, (sockaddr*)&address, size) < 0)
             return Fail(Errors.Describe(Errors.Last()));
         return true;
@@ -72,7 +72,7 @@ internal sealed unsafe class UpwardNotifier : IDisposable
             nint sent;
             fixed (byte* bytes = message)
             {
-                while ((sent = (nint)LibC.send(_fd, bytes, (size_t)message.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)) < 0 && Errors.Last() == Errno.EINTR)
+                while ((sent = (nint)LibC.send(_fd, bytes, (size_t)message.Length, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL)) < 0 && Errors.Last() == Errno.EINTR)
                 {
                 }
             }
@@ -101,7 +101,7 @@ internal sealed unsafe class UpwardNotifier : IDisposable
     {
         if (!_watching)
         {
-            if (_loop!.Watch(_fd, Libc.EPOLLOUT, _ => Flush()) is Errno error and not 0)
+            if (_loop!.Watch(_fd, Sys.EPOLLOUT, _ => Flush()) is Errno error and not 0)
             {
                 Fail($"epoll_ctl: {Errors.Describe(error)}");
                 return;
@@ -111,7 +111,7 @@ internal sealed unsafe class UpwardNotifier : IDisposable
             return;
         }
 
-        _loop!.Change(_fd, Libc.EPOLLOUT);
+        _loop!.Change(_fd, Sys.EPOLLOUT);
     }
 
     private bool Fail(string why)

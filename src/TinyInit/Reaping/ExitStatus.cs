@@ -9,10 +9,10 @@ namespace TinyInit.Reaping;
 internal readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped)
 {
     /// <summary>Reads the status that waitid(2) put in siginfo_t.</summary>
-    public static ExitStatus FromSiginfo(in Libc.siginfo_t info) => info.si_code switch
+    public static ExitStatus FromSiginfo(in Sys.siginfo_t info) => info.si_code switch
     {
-        Libc.CLD_EXITED => new ExitStatus(info.si_status, 0, false),
-        Libc.CLD_DUMPED => new ExitStatus(0, info.si_status, true),
+        Sys.CLD_EXITED => new ExitStatus(info.si_status, 0, false),
+        Sys.CLD_DUMPED => new ExitStatus(0, info.si_status, true),
         _ => new ExitStatus(0, info.si_status, false),
     };
 

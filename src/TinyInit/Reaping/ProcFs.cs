@@ -39,7 +39,7 @@ internal static unsafe class ProcFs
             return null;
         int fd;
         fixed (byte* p = path)
-            fd = LibC.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            fd = LibC.open(p, Sys.O_RDONLY | Sys.O_CLOEXEC, 0);
         if (fd < 0)
             return null;
         byte* name = stackalloc byte[32];

@@ -23,9 +23,9 @@ internal sealed class Reaper
     /// <summary>The next child that has exited, if any; with <paramref name="hold"/> its pid stays taken until <see cref="Release"/>.</summary>
     public bool TryNext(bool hold, out int pid, out ExitStatus status)
     {
-        int options = Libc.WEXITED | Libc.WNOHANG | (hold ? Libc.WNOWAIT : 0);
-        Libc.siginfo_t info;
-        while (Libc.waitid(Libc.P_ALL, 0, out info, options) < 0)
+        int options = Sys.WEXITED | Sys.WNOHANG | (hold ? Sys.WNOWAIT : 0);
+        Sys.siginfo_t info;
+        while (Sys.waitid(Sys.P_ALL, 0, out info, options) < 0)
         {
             Errno error = Errors.Last();
             if (error == Errno.EINTR)
@@ -48,7 +48,7 @@ internal sealed class Reaper
     /// <summary>Reaps a zombie that <see cref="TryNext"/> held. Always call it, whatever went wrong in between: a zombie left behind would come back from every later peek.</summary>
     public static void Release(int pid)
     {
-        while (Libc.waitid(Libc.P_PID, pid, out _, Libc.WEXITED | Libc.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
+        while (Sys.waitid(Sys.P_PID, pid, out _, Sys.WEXITED | Sys.WNOHANG) < 0 && Errors.Last() == Errno.EINTR)
         {
         }
     }

@@ -42,14 +42,14 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     {
         int* fds = stackalloc int[2];
         error = 0;
-        if (LibC.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        if (LibC.pipe2(fds, Sys.O_CLOEXEC) < 0)
         {
             error = Errors.Last();
             return null;
         }
 
         // Only tinyinit's end is non-blocking: the service writes as to any pipe.
-        LibC.fcntl(fds[0], Libc.F_SETFL, Libc.O_NONBLOCK);
+        LibC.fcntl(fds[0], Sys.F_SETFL, Sys.O_NONBLOCK);
         return new OutputPipe(fds[0], fds[1], channel, name);
     }
 
@@ -58,7 +58,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     {
         _loop = loop;
         _channel.OnResume(_resume);
-        loop.Watch(ReadFd, Libc.EPOLLIN, _ =>
+        loop.Watch(ReadFd, Sys.EPOLLIN, _ =>
         {
             if (!ReadOnce())
                 closed(this);
@@ -121,7 +121,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
     private bool HasData()
     {
         int queued;
-        return ReadFd >= 0 && LibC.ioctl(ReadFd, Libc.FIONREAD, &queued) == 0 && queued > 0;
+        return ReadFd >= 0 && LibC.ioctl(ReadFd, Sys.FIONREAD, &queued) == 0 && queued > 0;
     }
 
     private void Pause()
@@ -137,7 +137,7 @@ internal sealed unsafe class OutputPipe : ITaggedOutputSink, IDisposable
         if (!_paused || ReadFd < 0)
             return;
         _paused = false;
-        _loop!.Change(ReadFd, Libc.EPOLLIN);
+        _loop!.Change(ReadFd, Sys.EPOLLIN);
     }
 
     void ITaggedOutputSink.Write(ReadOnlySpan<byte> chunk) => _channel.Write(chunk, droppable: false);

@@ -154,7 +154,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
             {
                 service.KillAt = Deadline.None;
                 Log.Warn($"service '{service.Name}' (pid {child.Pid}) did not stop within {Durations.Format(service.StopTimeout)}: sending SIGKILL");
-                child.Signal(Libc.SIGKILL, wholeGroup: true);
+                child.Signal(Sys.SIGKILL, wholeGroup: true);
             }
         }
     }
@@ -190,7 +190,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
     public void KillAll()
     {
         foreach (ServiceRuntime service in _services)
-            service.Child?.Signal(Libc.SIGKILL, wholeGroup: true);
+            service.Child?.Signal(Sys.SIGKILL, wholeGroup: true);
     }
 
     /// <summary>Without a main command, the signals tinyinit does not act on itself go to every service.</summary>
@@ -215,7 +215,7 @@ internal sealed partial class ServiceSupervisor : ITurnWork, IDisposable
         if (!sendTerm)
             return;
         Log.Debug($"stopping service '{service.Name}' (pid {child.Pid}): SIGTERM");
-        child.Signal(Libc.SIGTERM, wholeGroup: true);
+        child.Signal(Sys.SIGTERM, wholeGroup: true);
     }
 
     /// <summary>--essential: it is not restarted, and the run ends with its status, as with the main child's.</summary>

@@ -34,7 +34,7 @@ internal static class ProcessTree
         {
             foreach (int pid in Descendants(self))
             {
-                int pidfd = Libc.pidfd_open(pid);
+                int pidfd = Sys.pidfd_open(pid);
                 if (pidfd < 0)
                     continue;
                 int parent = ProcFs.ParentOf(pid);
@@ -46,7 +46,7 @@ internal static class ProcessTree
                 }
 
                 proven[pid] = pidfd;
-                if (Libc.pidfd_send_signal(pidfd, sig) == 0)
+                if (Sys.pidfd_send_signal(pidfd, sig) == 0)
                     signalled++;
                 else if (Errors.Last() == Errno.EPERM)
                     Log.Debug($"{Text.SignalNames.Name(sig)} to pid {pid}: not permitted");
@@ -111,5 +111,5 @@ internal static class ProcessTree
     }
 
     /// <summary>Signal 0 through the pidfd: the process has not been reaped (a zombie still counts).</summary>
-    private static bool IsAlive(int pidfd) => Libc.pidfd_send_signal(pidfd, 0) == 0;
+    private static bool IsAlive(int pidfd) => Sys.pidfd_send_signal(pidfd, 0) == 0;
 }

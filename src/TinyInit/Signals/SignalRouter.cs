@@ -31,11 +31,11 @@ internal sealed class SignalRouter
     /// <param name="mainExited">Whether the main child has exited already.</param>
     public SignalDecision Route(int signal, bool fromSelf, bool hasMain, bool mainExited)
     {
-        if (signal == Libc.SIGCHLD)
+        if (signal == Sys.SIGCHLD)
             return new SignalDecision(SignalAction.Reap);
 
         // A write to a closed pipe raises SIGPIPE in tinyinit; it is blocked, so it lands here.
-        if (signal == Libc.SIGPIPE && fromSelf)
+        if (signal == Sys.SIGPIPE && fromSelf)
             return new SignalDecision(SignalAction.Ignore);
         if (_hasServices && signal == _restartSignal)
             return new SignalDecision(SignalAction.RestartServices);
@@ -55,5 +55,5 @@ internal sealed class SignalRouter
 
     /// <summary>The signals that ask a process to end: what docker stop, Ctrl-C, Ctrl-\ and a hang-up send.</summary>
     public static bool IsTerminating(int signal) =>
-        signal is Libc.SIGTERM or Libc.SIGINT or Libc.SIGQUIT or Libc.SIGHUP;
+        signal is Sys.SIGTERM or Sys.SIGINT or Sys.SIGQUIT or Sys.SIGHUP;
 }

@@ -14,7 +14,7 @@ internal sealed unsafe class SignalSource : IDisposable
     /// <summary>Signals read per turn of the loop: a storm costs one batch per turn, never the whole turn.</summary>
     public const int BatchSize = 32;
 
-    private readonly Libc.signalfd_siginfo[] _batch = new Libc.signalfd_siginfo[BatchSize];
+    private readonly Sys.signalfd_siginfo[] _batch = new Sys.signalfd_siginfo[BatchSize];
 
     private SignalSource(int fd) => Fd = fd;
 
@@ -23,7 +23,7 @@ internal sealed unsafe class SignalSource : IDisposable
     /// <returns>The source, or null and the errno.</returns>
     public static SignalSource? Open(ulong handledSignals, out Errno error)
     {
-        int fd = Libc.signalfd(-1, Libc.sigset_t.FromBits(handledSignals), Libc.SFD_NONBLOCK | Libc.SFD_CLOEXEC);
+        int fd = Sys.signalfd(-1, Sys.sigset_t.FromBits(handledSignals), Sys.SFD_NONBLOCK | Sys.SFD_CLOEXEC);
         error = fd < 0 ? Errors.Last() : 0;
         return fd < 0 ? null : new SignalSource(fd);
     }
@@ -32,16 +32,16 @@ internal sealed unsafe class SignalSource : IDisposable
     /// Reads one batch of pending signals; an empty span when none is pending. One read per turn:
     /// the signalfd is level-triggered in epoll, so what is still pending wakes the next turn.
     /// </summary>
-    public ReadOnlySpan<Libc.signalfd_siginfo> ReadBatch()
+    public ReadOnlySpan<Sys.signalfd_siginfo> ReadBatch()
     {
-        fixed (Libc.signalfd_siginfo* buffer = _batch)
+        fixed (Sys.signalfd_siginfo* buffer = _batch)
         {
             nint n;
-            while ((n = (nint)LibC.read(Fd, buffer, (size_t)(BatchSize * sizeof(Libc.signalfd_siginfo)))) < 0 && Errors.Last() == Errno.EINTR)
+            while ((n = (nint)LibC.read(Fd, buffer, (size_t)(BatchSize * sizeof(Sys.signalfd_siginfo)))) < 0 && Errors.Last() == Errno.EINTR)
             {
             }
 
-            return n > 0 ? _batch.AsSpan(0, (int)n / sizeof(Libc.signalfd_siginfo)) : [];
+            return n > 0 ? _batch.AsSpan(0, (int)n / sizeof(Sys.signalfd_siginfo)) : [];
         }
     }
 

@@ -19,26 +19,26 @@ internal static unsafe class ChildSpawner
     public static int Spawn(in SpawnRequest request, out int pid)
     {
         pid = 0;
-        Libc.posix_spawnattr_t attr;
-        Libc.posix_spawn_file_actions_t actions;
-        int rc = Libc.posix_spawnattr_init(&attr);
+        Sys.posix_spawnattr_t attr;
+        Sys.posix_spawn_file_actions_t actions;
+        int rc = Sys.posix_spawnattr_init(&attr);
         if (rc != 0)
             return rc;
-        rc = Libc.posix_spawn_file_actions_init(&actions);
+        rc = Sys.posix_spawn_file_actions_init(&actions);
         if (rc != 0)
         {
-            Libc.posix_spawnattr_destroy(&attr);
+            Sys.posix_spawnattr_destroy(&attr);
             return rc;
         }
 
         // The child inherits SIG_IGN only for what tinyinit ignores at the moment of the spawn.
-        ulong window = Libc.tinyinit_begin_spawn_window(request.IgnoredSignals);
+        ulong window = Sys.tinyinit_begin_spawn_window(request.IgnoredSignals);
         try
         {
             rc = Prepare(request, &attr, &actions);
             if (rc != 0)
                 return rc;
-            rc = Libc.posix_spawnp(out pid, request.Argv[0], &actions, &attr, request.Argv, request.Envp);
+            rc = Sys.posix_spawnp(out pid, request.Argv[0], &actions, &attr, request.Argv, request.Envp);
             if ((Errno)rc == Errno.ENOEXEC)
                 rc = SpawnWithShell(request, &attr, &actions, out pid);
             return rc;
@@ -46,37 +46,37 @@ internal static unsafe class ChildSpawner
         finally
         {
             if (window != 0)
-                Libc.tinyinit_end_spawn_window(window);
-            Libc.posix_spawn_file_actions_destroy(&actions);
-            Libc.posix_spawnattr_destroy(&attr);
+                Sys.tinyinit_end_spawn_window(window);
+            Sys.posix_spawn_file_actions_destroy(&actions);
+            Sys.posix_spawnattr_destroy(&attr);
         }
     }
 
-    private static int Prepare(in SpawnRequest request, Libc.posix_spawnattr_t* attr, Libc.posix_spawn_file_actions_t* actions)
+    private static int Prepare(in SpawnRequest request, Sys.posix_spawnattr_t* attr, Sys.posix_spawn_file_actions_t* actions)
     {
         // The child starts with the mask tinyinit was started with, and default dispositions for
         // every signal but those that were ignored then: SETSIGDEF undoes the SIGPIPE SIG_IGN that
         // the .NET runtime sets at start; tini restores the same way.
-        short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
-        Libc.posix_spawnattr_setsigmask(attr, Libc.sigset_t.FromBits(request.SignalMask));
-        Libc.posix_spawnattr_setsigdefault(attr, Libc.sigset_t.FromBits(AllSignals & ~request.IgnoredSignals));
+        short flags = Sys.POSIX_SPAWN_SETSIGMASK | Sys.POSIX_SPAWN_SETSIGDEF;
+        Sys.posix_spawnattr_setsigmask(attr, Sys.sigset_t.FromBits(request.SignalMask));
+        Sys.posix_spawnattr_setsigdefault(attr, Sys.sigset_t.FromBits(AllSignals & ~request.IgnoredSignals));
         if (request.NewProcessGroup)
         {
-            flags |= Libc.POSIX_SPAWN_SETPGROUP;
-            Libc.posix_spawnattr_setpgroup(attr, 0);
+            flags |= Sys.POSIX_SPAWN_SETPGROUP;
+            Sys.posix_spawnattr_setpgroup(attr, 0);
         }
 
         int rc = 0;
         if (request.ForegroundTerminalFd >= 0)
-            rc = Libc.posix_spawn_file_actions_addtcsetpgrp_np(actions, request.ForegroundTerminalFd);
+            rc = Sys.posix_spawn_file_actions_addtcsetpgrp_np(actions, request.ForegroundTerminalFd);
         if (rc == 0 && request.StdoutFd >= 0)
-            rc = Libc.posix_spawn_file_actions_adddup2(actions, request.StdoutFd, 1);
+            rc = Sys.posix_spawn_file_actions_adddup2(actions, request.StdoutFd, 1);
         if (rc == 0 && request.StderrFd >= 0)
-            rc = Libc.posix_spawn_file_actions_adddup2(actions, request.StderrFd, 2);
+            rc = Sys.posix_spawn_file_actions_adddup2(actions, request.StderrFd, 2);
         if (rc == 0 && request.ExtraFd >= 0)
-            rc = Libc.posix_spawn_file_actions_adddup2(actions, request.ExtraFd, request.ExtraFdTarget);
+            rc = Sys.posix_spawn_file_actions_adddup2(actions, request.ExtraFd, request.ExtraFdTarget);
         if (rc == 0)
-            rc = Libc.posix_spawnattr_setflags(attr, flags);
+            rc = Sys.posix_spawnattr_setflags(attr, flags);
         return rc;
     }
 
@@ -89,7 +89,7 @@ internal static unsafe class ChildSpawner
     /// 0; or EAGAIN or ENOMEM, which say nothing about the file; or ENOEXEC when the file cannot be
     /// found again or /bin/sh could not run (distroless images have none).
     /// </returns>
-    private static int SpawnWithShell(in SpawnRequest request, Libc.posix_spawnattr_t* attr, Libc.posix_spawn_file_actions_t* actions, out int pid)
+    private static int SpawnWithShell(in SpawnRequest request, Sys.posix_spawnattr_t* attr, Sys.posix_spawn_file_actions_t* actions, out int pid)
     {
         pid = 0;
         ReadOnlySpan<byte> command = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(request.Argv[0]);
@@ -114,7 +114,7 @@ internal static unsafe class ChildSpawner
                 for (int i = 1; i < count; i++)
                     argv[i + 1] = request.Argv[i];
                 argv[count + 1] = null;
-                int rc = Libc.posix_spawn(out pid, shell, actions, attr, argv, request.Envp);
+                int rc = Sys.posix_spawn(out pid, shell, actions, attr, argv, request.Envp);
                 return rc == 0 || (Errno)rc is Errno.EAGAIN or Errno.ENOMEM ? rc : (int)Errno.ENOEXEC;
             }
         }
@@ -130,8 +130,8 @@ internal static unsafe class ChildSpawner
         fixed (byte* p = (byte[])[.. path, 0])
         {
             statx status;
-            return LibC.access(p, Libc.X_OK) == 0 && LibC.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE, &status) == 0
-                && (status.stx_mode & Libc.S_IFMT) == Libc.S_IFREG;
+            return LibC.access(p, Sys.X_OK) == 0 && LibC.statx(Sys.AT_FDCWD, p, 0, Sys.STATX_TYPE, &status) == 0
+                && (status.stx_mode & Sys.S_IFMT) == Sys.S_IFREG;
         }
     }
 }

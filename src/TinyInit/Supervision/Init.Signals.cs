@@ -22,7 +22,7 @@ internal sealed unsafe partial class Init
     /// <summary>One batch of signals per turn (a storm never holds the loop), each routed by the <see cref="SignalRouter"/>.</summary>
     private void OnSignals()
     {
-        foreach (ref readonly Libc.signalfd_siginfo info in _signals!.ReadBatch())
+        foreach (ref readonly Sys.signalfd_siginfo info in _signals!.ReadBatch())
         {
             int sig = (int)info.ssi_signo;
             SignalDecision decision = _router.Route(sig, info.ssi_pid == _selfPid, _main?.Child is not null, _main?.HasExited ?? false);

@@ -35,7 +35,7 @@ internal sealed unsafe partial class Init : IDisposable
     private static readonly TimeSpan FinalWriteLimit = TimeSpan.FromSeconds(1);
 
     private readonly Settings _settings;
-    private readonly Libc.tinyinit_startup _startup;
+    private readonly Sys.tinyinit_startup _startup;
     private readonly int _selfPid = LibC.getpid();
     private readonly EventPublisher _events = new();
     private readonly SignalRouter _router;
@@ -54,7 +54,7 @@ internal sealed unsafe partial class Init : IDisposable
     private int _stopSignal;
     private int? _heldMainSpawnError;
 
-    public Init(Settings settings, in Libc.tinyinit_startup startup)
+    public Init(Settings settings, in Sys.tinyinit_startup startup)
     {
         _settings = settings;
         _startup = startup;
@@ -114,7 +114,7 @@ internal sealed unsafe partial class Init : IDisposable
         _loop = EventLoop.Create(out error);
         if (_loop is null)
             return SetupFailure("epoll_create1", error);
-        error = _loop.Watch(_signals.Fd, Libc.EPOLLIN, _ => OnSignals());
+        error = _loop.Watch(_signals.Fd, Sys.EPOLLIN, _ => OnSignals());
         if (error != 0)
             return SetupFailure("epoll_ctl", error);
 
@@ -153,7 +153,7 @@ internal sealed unsafe partial class Init : IDisposable
         if (_settings.ParentDeathSignal != 0)
         {
             int parent = LibC.getppid();
-            if (Libc.prctl(Libc.PR_SET_PDEATHSIG, (nuint)_settings.ParentDeathSignal, 0, 0, 0) < 0)
+            if (Sys.prctl(Sys.PR_SET_PDEATHSIG, (nuint)_settings.ParentDeathSignal, 0, 0, 0) < 0)
                 return SetupFailure("prctl(PR_SET_PDEATHSIG)", Errors.Last());
 
             // The parent may have died before prctl took effect: then nobody will send the signal.
@@ -202,7 +202,7 @@ internal sealed unsafe partial class Init : IDisposable
     {
         if (_settings.Subreaper)
         {
-            if (Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+            if (Sys.prctl(Sys.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
                 Log.Warn($"could not register as child subreaper: {Errors.Describe(Errors.Last())}; orphans will not be reaped");
             else
                 Log.Debug("registered as child subreaper");

@@ -72,7 +72,7 @@ internal sealed class Stopping
         // signalled by process group, as with --no-cleanup.
         _services?.StopAll(_sequence.GraceEnd, sendTerm: termed == 0);
         if (termed == 0 && MainRuns)
-            _main!.Forward(Libc.SIGTERM, armsKillAfter: false);
+            _main!.Forward(Sys.SIGTERM, armsKillAfter: false);
         while (!_sequence.IsOver)
         {
             _loop.RunOnce(_sequence.NextDeadline);
@@ -89,7 +89,7 @@ internal sealed class Stopping
                 if (!_cleanUp)
                     return 0;
                 Log.Info($"sending SIGTERM to the remaining processes, {Durations.Format(_settings.Grace)} grace");
-                return SignalLeftovers(Libc.SIGTERM);
+                return SignalLeftovers(Sys.SIGTERM);
             case ShutdownStep.KillAll:
                 if (_cleanUp && !CanReachLeftovers && !_leftoversAbandoned && _exits.HasChildren)
                 {
@@ -103,8 +103,8 @@ internal sealed class Stopping
                 _killAnnounced = true;
                 _services?.KillAll();
                 if (MainRuns)
-                    _main!.Forward(Libc.SIGKILL, armsKillAfter: false);
-                return _cleanUp ? SignalLeftovers(Libc.SIGKILL) : 0;
+                    _main!.Forward(Sys.SIGKILL, armsKillAfter: false);
+                return _cleanUp ? SignalLeftovers(Sys.SIGKILL) : 0;
             case ShutdownStep.GiveUp:
                 ReportLeftovers();
                 return 0;

@@ -26,7 +26,7 @@ internal static class SignalNames
         if (char.IsAsciiDigit(name[0]))
         {
             return int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out signal)
-                && (signal is >= 1 and <= Libc.SIGRTMAX || (allowZero && signal == 0));
+                && (signal is >= 1 and <= Sys.SIGRTMAX || (allowZero && signal == 0));
         }
 
         name = name.ToUpperInvariant();
@@ -49,12 +49,12 @@ internal static class SignalNames
         string rest;
         if (name.StartsWith("RTMIN", StringComparison.Ordinal))
         {
-            baseSignal = Libc.SIGRTMIN;
+            baseSignal = Sys.SIGRTMIN;
             rest = name[5..];
         }
         else if (name.StartsWith("RTMAX", StringComparison.Ordinal))
         {
-            baseSignal = Libc.SIGRTMAX;
+            baseSignal = Sys.SIGRTMAX;
             rest = name[5..];
         }
         else
@@ -73,7 +73,7 @@ internal static class SignalNames
         }
 
         signal = baseSignal + offset;
-        return signal is >= Libc.SIGRTMIN and <= Libc.SIGRTMAX;
+        return signal is >= Sys.SIGRTMIN and <= Sys.SIGRTMAX;
     }
 
     /// <summary>The conventional name: <c>SIGTERM</c>, <c>SIGRTMIN+3</c>, or the number for glibc's private ones.</summary>
@@ -81,8 +81,8 @@ internal static class SignalNames
     {
         if (signal > 0 && signal < Names.Length)
             return "SIG" + Names[signal];
-        if (signal >= Libc.SIGRTMIN && signal <= Libc.SIGRTMAX)
-            return signal == Libc.SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (signal - Libc.SIGRTMIN).ToString(CultureInfo.InvariantCulture);
+        if (signal >= Sys.SIGRTMIN && signal <= Sys.SIGRTMAX)
+            return signal == Sys.SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (signal - Sys.SIGRTMIN).ToString(CultureInfo.InvariantCulture);
         return signal.ToString(CultureInfo.InvariantCulture);
     }
 }
