@@ -1,7 +1,6 @@
 using System;
 using System.CommandLine;
 using System.CommandLine.Help;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Text;
 using TinyInit.Interop;
 using Tmds.Linux;

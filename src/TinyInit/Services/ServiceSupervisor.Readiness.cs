@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using TinyInit.Children;
@@ -6,7 +5,6 @@ using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
 using TinyInit.Loop;
-using TinyInit.Output;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
 using TinyInit.Text;

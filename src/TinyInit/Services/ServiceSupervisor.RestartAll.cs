@@ -1,12 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using TinyInit.Children;
 using TinyInit.Diagnostics;
-using TinyInit.Events;
 using TinyInit.Interop;
 using TinyInit.Loop;
-using TinyInit.Output;
 using TinyInit.Reaping;
 using TinyInit.Spawning;
 using TinyInit.Text;

@@ -1,17 +1,14 @@
-using System;
 using TinyInit.Children;
 using TinyInit.Cli;
 using TinyInit.Control;
 using TinyInit.Diagnostics;
 using TinyInit.Events;
 using TinyInit.Interop;
-using TinyInit.Loop;
 using TinyInit.Output;
 using TinyInit.Reaping;
 using TinyInit.Readiness;
 using TinyInit.Services;
 using TinyInit.Signals;
-using TinyInit.Spawning;
 using TinyInit.Text;
 
 namespace TinyInit.Supervision;

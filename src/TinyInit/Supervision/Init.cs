@@ -12,7 +12,6 @@ using TinyInit.Readiness;
 using TinyInit.Services;
 using TinyInit.Signals;
 using TinyInit.Spawning;
-using TinyInit.Text;
 using Tmds.Linux;
 
 namespace TinyInit.Supervision;
