@@ -75,6 +75,12 @@ internal sealed unsafe class ControlClient : IDisposable
         return true;
     }
 
+    /// <summary>After <see cref="TryReadLine"/> returned false: whether nothing was left unread (no torn last line).</summary>
+    public bool EndedCleanly => _start == _end;
+
+    /// <summary>After <see cref="TryReadLine"/> returned false: whether a line was longer than the client takes.</summary>
+    public bool LineTooLong { get; private set; }
+
     /// <summary>Whether a whole line has been read already: <see cref="TryReadLine"/> will not wait.</summary>
     public bool HasLine => _buffer.AsSpan(_start, _end - _start).Contains((byte)'\n');
 
@@ -114,7 +120,10 @@ internal sealed unsafe class ControlClient : IDisposable
         if (_end == _buffer.Length)
         {
             if (_buffer.Length >= MaxLine)
+            {
+                LineTooLong = true;
                 return false;
+            }
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 

@@ -44,12 +44,15 @@ internal static class CtlProgram
         bool sent = client.Send(System.Text.Encoding.UTF8.GetBytes(request.Line));
         Errno sendError = sent ? 0 : Errors.Last();
         if (!client.TryReadLine(out ReadOnlySpan<byte> first))
-            return Say(CtlExitCode.Unreachable, sent ? "tinyinit closed the connection without an answer" : $"sending the request: {Errors.Describe(sendError)}");
+        {
+            return Say(CtlExitCode.Unreachable, client.LineTooLong ? LineTooLong
+                : sent ? "tinyinit closed the connection without an answer" : $"sending the request: {Errors.Describe(sendError)}");
+        }
 
         if (JsonLine.Parse(first) is not JsonLine result || result.Get("ok") is not { IsString: false, Text: "true" or "false" } ok)
-            return Say(CtlExitCode.Unreachable, "the answer is not tinyinit's: is --control the path of a tinyinit control socket?");
+            return Say(CtlExitCode.Unreachable, NotTinyinit);
         if (ok.Text == "false")
-            return Say(CtlExitCode.Refused, result.Get("error")?.Text ?? "refused");
+            return Say(CtlExitCode.Refused, result.Get("error")?.Shown ?? "refused");
 
         var stdout = new StdoutBuffer();
         int code = request.Command switch
@@ -73,10 +76,13 @@ internal static class CtlProgram
                 continue;
             }
 
-            if (JsonLine.Parse(line) is JsonLine row)
-                rows.Add(row);
+            if (JsonLine.Parse(line) is not JsonLine row)
+                return Say(CtlExitCode.Unreachable, NotTinyinit);
+            rows.Add(row);
         }
 
+        if (!client.EndedCleanly)
+            return Say(CtlExitCode.Unreachable, client.LineTooLong ? LineTooLong : "the answer was cut short: its last line has no end");
         if (!json)
             stdout.Append(StatusTable.Render(rows));
         return (int)CtlExitCode.Success;
@@ -95,8 +101,13 @@ internal static class CtlProgram
             }
             else
             {
-                if (JsonLine.Parse(line) is JsonLine e)
-                    stdout.Append(EventText.Render(e));
+                if (JsonLine.Parse(line) is not JsonLine e)
+                {
+                    stdout.Flush();
+                    return Say(CtlExitCode.Unreachable, NotTinyinit);
+                }
+
+                stdout.Append(EventText.Render(e));
             }
 
             if (line.StartsWith("{\"event\":\"shutdown\""u8))
@@ -113,9 +124,13 @@ internal static class CtlProgram
         if (json)
             stdout.AppendLine(first);
         else if (result.Get("message") is { } message)
-            stdout.Append(message.Text + "\n");
+            stdout.Append(message.Shown + "\n");
         return (int)CtlExitCode.Success;
     }
+
+    private const string NotTinyinit = "the answer is not tinyinit's: is --control the path of a tinyinit control socket?";
+
+    private const string LineTooLong = "an answer line longer than 1 MiB: the answer is not tinyinit's";
 
     private static int Say(CtlExitCode code, string message)
     {

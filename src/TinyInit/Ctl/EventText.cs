@@ -1,4 +1,5 @@
 using System.Text;
+using TinyInit.Text;
 
 namespace TinyInit.Ctl;
 
@@ -9,12 +10,12 @@ internal static class EventText
     public static string Render(JsonLine e)
     {
         var text = new StringBuilder();
-        text.Append(e.Get("event")?.Text ?? "?");
+        text.Append(e.Get("event")?.Shown ?? "?");
         foreach (JsonLine.Field field in e.Fields)
         {
             if (field.Name is "event" or "time_ns")
                 continue;
-            text.Append(' ').Append(field.Name).Append('=').Append(field.Text);
+            text.Append(' ').Append(EchoText.Escape(field.Name)).Append('=').Append(field.Shown);
         }
 
         return text.Append('\n').ToString();

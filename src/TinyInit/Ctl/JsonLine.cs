@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
+using TinyInit.Text;
 
 namespace TinyInit.Ctl;
 
@@ -44,8 +45,9 @@ internal sealed class JsonLine
             // Nothing may follow the object (Read throws on anything but white space).
             return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? result : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not UTF-8 (GetString cannot transcode it).
             return null;
         }
     }
@@ -63,5 +65,9 @@ internal sealed class JsonLine
     }
 
     /// <param name="Text">A string's value, or a number, true, false, null (or a nested value) as written.</param>
-    public sealed record Field(string Name, string Text, bool IsString);
+    public sealed record Field(string Name, string Text, bool IsString)
+    {
+        /// <summary>The text for a terminal: control characters escaped, so a line stays one line.</summary>
+        public string Shown => EchoText.Escape(Text);
+    }
 }

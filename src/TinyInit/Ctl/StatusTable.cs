@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TinyInit.Text;
 
 namespace TinyInit.Ctl;
 
@@ -18,15 +19,15 @@ internal static class StatusTable
         foreach (JsonLine row in rows)
         {
             string state = Text(row, "state");
-            if (row.Get("restart_in_ms") is { } restartIn)
-                state += $" (restart in {Age(long.Parse(restartIn.Text, CultureInfo.InvariantCulture))})";
+            if (Milliseconds(row, "restart_in_ms") is long restartIn)
+                state += $" (restart in {Age(restartIn)})";
             if (row.Get("waiting_for") is { } waitingFor)
-                state += $" (for {string.Join(", ", Strings(waitingFor.Text))})";
+                state += $" (for {EchoText.Escape(string.Join(", ", Strings(waitingFor.Text)))})";
             string ready = row.Get("ready")?.Text switch { "true" => "yes", "false" => "no", _ => "-" };
             if (row.Get("notify_status") is { IsString: true } status)
-                ready += $" ({status.Text})";
-            string lastExit = row.Get("last_signal")?.Text ?? row.Get("last_exit_code")?.Text ?? "-";
-            string since = row.Get("for_ms") is { } age ? Age(long.Parse(age.Text, CultureInfo.InvariantCulture)) + " ago" : "-";
+                ready += $" ({status.Shown})";
+            string lastExit = (row.Get("last_signal") ?? row.Get("last_exit_code"))?.Shown ?? "-";
+            string since = Milliseconds(row, "for_ms") is long age ? Age(age) + " ago" : "-";
             cells.Add([Text(row, "name"), Text(row, "role"), Text(row, "pid"), state, ready, Text(row, "restarts"), lastExit, since]);
         }
 
@@ -59,7 +60,11 @@ internal static class StatusTable
             : $"{s / 86400}d{s / 3600 % 24:00}h";
     }
 
-    private static string Text(JsonLine row, string name) => row.Get(name)?.Text ?? "-";
+    private static string Text(JsonLine row, string name) => row.Get(name)?.Shown ?? "-";
+
+    /// <summary>A duration field: null when it is missing, or not a whole number of milliseconds (a peer that is not tinyinit).</summary>
+    private static long? Milliseconds(JsonLine row, string name) =>
+        row.Get(name) is { IsString: false } field && long.TryParse(field.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) ? ms : null;
 
     /// <summary>The strings of a JSON array written as text (<c>["db","cache"]</c>); anything else in it is skipped.</summary>
     private static List<string> Strings(string array)
