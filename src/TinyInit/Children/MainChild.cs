@@ -16,7 +16,6 @@ namespace TinyInit.Children;
 /// </summary>
 internal sealed class MainChild : ITurnWork, IDisposable
 {
-    private readonly string _name;
     private readonly bool _signalGroup;
     private readonly TimeSpan? _timeout;
     private readonly TimeSpan _killAfterTimeout;
@@ -34,7 +33,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
     /// <param name="events">Where the spawn and the timeout are published.</param>
     public MainChild(string name, bool signalGroup, TimeSpan? timeout, TimeSpan? killAfter, TimeSpan grace, EventPublisher events)
     {
-        _name = name;
+        Name = name;
         _signalGroup = signalGroup;
         _timeout = timeout;
         _killAfter = killAfter;
@@ -43,7 +42,7 @@ internal sealed class MainChild : ITurnWork, IDisposable
     }
 
     /// <summary>The command's name (its argv[0]), for messages and 'tinyinit ctl status'.</summary>
-    public string Name => _name;
+    public string Name { get; }
 
     public TrackedChild? Child { get; private set; }
 
@@ -82,16 +81,16 @@ internal sealed class MainChild : ITurnWork, IDisposable
         int error = ChildSpawner.Spawn(request, out int pid);
         if (error != 0)
         {
-            Log.Error($"cannot run {EchoText.Quote(_name)}: {SpawnFailure.Describe(error)}");
+            Log.Error($"cannot run {EchoText.Quote(Name)}: {SpawnFailure.Describe(error)}");
             return (int)SpawnFailure.ExitCodeOf(error);
         }
 
-        Child = new TrackedChild(pid, _name);
+        Child = new TrackedChild(pid, Name);
         SpawnedAt = Deadline.Now;
         if (_timeout is TimeSpan timeout)
             _timeoutAt = Deadline.In(timeout);
-        Log.Info($"spawned '{_name}' as pid {pid}");
-        _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, _name, ChildRole.Main));
+        Log.Info($"spawned '{Name}' as pid {pid}");
+        _events.Publish(new InitEvent(InitEventKind.Spawn, EventPublisher.Now(), pid, Name, ChildRole.Main));
         return 0;
     }
 

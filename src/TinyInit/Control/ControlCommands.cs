@@ -134,10 +134,11 @@ internal sealed class ControlCommands : IDisposable
         long now = Deadline.Now;
         _json.Clear();
         _json.Add(new ControlAnswer { Ok = true });
-        if (_main is not null && (_main.Child is not null || Readiness(DependencyGraph.Main) is { WaitingFor.Count: > 0 }))
+        ReadinessState? mainReadiness = _readiness?.StateOf(DependencyGraph.Main);
+        if (_main is not null && (_main.Child is not null || mainReadiness is { WaitingFor.Count: > 0 }))
         {
             ExitStatus? exit = _main.Child?.Exit;
-            _json.Add(WithReadiness(DependencyGraph.Main, new StatusRecord
+            _json.Add(WithReadiness(mainReadiness, new StatusRecord
             {
                 Name = "main", Role = "main", Command = _main.Name, Pid = _main.Child is { Exit: null } main ? main.Pid : null,
                 State = _main.Child is null ? "held" : exit is null ? "running" : "exited", LastExitCode = exit?.ToExitCode(), LastSignal = SignalOf(exit),
@@ -149,8 +150,9 @@ internal sealed class ControlCommands : IDisposable
         foreach (ServiceStatus service in _services?.Statuses() ?? [])
         {
             bool waiting = service.State == ServiceState.Waiting;
-            bool held = service.Pid == 0 && Readiness(service.Name) is { WaitingFor.Count: > 0 };
-            _json.Add(WithReadiness(service.Name, new StatusRecord
+            ReadinessState? readiness = _readiness?.StateOf(service.Name);
+            bool held = service.Pid == 0 && readiness is { WaitingFor.Count: > 0 };
+            _json.Add(WithReadiness(readiness, new StatusRecord
             {
                 Name = service.Name, Role = "service", Command = service.Command, Pid = service.Pid != 0 ? service.Pid : null,
                 State = held ? "held" : StateName(service.State), Restarts = service.Restarts,
@@ -164,10 +166,8 @@ internal sealed class ControlCommands : IDisposable
         return new ControlReply(_json.Written.ToArray(), Follow: false);
     }
 
-    private ReadinessState? Readiness(string name) => _readiness?.StateOf(name);
-
     /// <summary>The record with its readiness fields, when readiness is in use.</summary>
-    private StatusRecord WithReadiness(string name, StatusRecord record) => Readiness(name) is ReadinessState state
+    private static StatusRecord WithReadiness(ReadinessState? readiness, StatusRecord record) => readiness is ReadinessState state
         ? record with { Ready = state.Ready, WaitingFor = state.WaitingFor.Count > 0 ? state.WaitingFor : null, NotifyStatus = state.Status }
         : record;
 

@@ -64,8 +64,7 @@ internal sealed record StatusRecord : IJsonLine
         JsonFields.Write(json, "since_ns"u8, SinceNs);
         JsonFields.Write(json, "for_ms"u8, ForMs);
         JsonFields.Write(json, "restart_in_ms"u8, RestartInMs);
-        if (Ready is bool ready)
-            json.WriteBoolean("ready"u8, ready);
+        JsonFields.Write(json, "ready"u8, Ready);
         if (WaitingFor is not null)
         {
             json.WriteStartArray("waiting_for"u8);

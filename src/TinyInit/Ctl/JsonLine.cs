@@ -9,7 +9,8 @@ namespace TinyInit.Ctl;
 /// <summary>
 /// One line of tinyinit's answer, read as a flat JSON object: its fields in order, each as text
 /// (a string unescaped; a number, true, false or null as written). Read with a Utf8JsonReader
-/// rather than JsonDocument, which costs about 20 KB of the binary for what ctl needs.
+/// rather than JsonDocument: its randomized property hashing pulled the crypto RNG and the
+/// OpenSSL shim into the binary, 118 KB in all.
 /// </summary>
 internal sealed class JsonLine
 {

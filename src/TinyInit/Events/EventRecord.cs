@@ -90,8 +90,7 @@ internal sealed class EventRecord : IJsonLine
         JsonFields.Write(json, "exit_code"u8, ExitCode);
         JsonFields.Write(json, "signal"u8, Signal);
         JsonFields.Write(json, "forwarded"u8, Forwarded);
-        if (CoreDumped is bool coreDumped)
-            json.WriteBoolean("core_dumped"u8, coreDumped);
+        JsonFields.Write(json, "core_dumped"u8, CoreDumped);
         JsonFields.Write(json, "delay_ms"u8, DelayMs);
         JsonFields.Write(json, "since_spawn_ms"u8, SinceSpawnMs);
         JsonFields.Write(json, "dropped"u8, Dropped);

@@ -17,4 +17,10 @@ internal static class JsonFields
         if (value is long number)
             json.WriteNumber(name, number);
     }
+
+    public static void Write(Utf8JsonWriter json, ReadOnlySpan<byte> name, bool? value)
+    {
+        if (value is bool flag)
+            json.WriteBoolean(name, flag);
+    }
 }

@@ -247,8 +247,7 @@ internal sealed unsafe partial class ReadinessCoordinator : ITurnWork, IServiceR
     {
         foreach (string name in unit.Dependencies)
         {
-            ReadinessUnit dependency = _plan.Order.IsMain(name) ? _main! : _services[name];
-            if (!dependency.IsReady)
+            if (!UnitOf(name)!.IsReady)
                 return false;
         }
 
@@ -265,7 +264,7 @@ internal sealed unsafe partial class ReadinessCoordinator : ITurnWork, IServiceR
     /// <summary>Where the unit of that name (a service, or <c>main</c>) stands, for the control socket's status; null for an unknown name.</summary>
     public ReadinessState? StateOf(string name)
     {
-        ReadinessUnit? unit = _plan.Order.IsMain(name) ? _main : _services.GetValueOrDefault(name);
+        ReadinessUnit? unit = UnitOf(name);
         if (unit is null)
             return null;
         List<string> waitingFor = [];
@@ -273,13 +272,16 @@ internal sealed unsafe partial class ReadinessCoordinator : ITurnWork, IServiceR
         {
             foreach (string dependency in unit.Dependencies)
             {
-                if (!(_plan.Order.IsMain(dependency) ? _main! : _services[dependency]).IsReady)
+                if (!UnitOf(dependency)!.IsReady)
                     waitingFor.Add(dependency);
             }
         }
 
         return new ReadinessState(unit.IsReady, waitingFor, unit.Status);
     }
+
+    /// <summary>The unit of a service, or of the main command for <c>main</c>; null for an unknown name.</summary>
+    private ReadinessUnit? UnitOf(string name) => _plan.Order.IsMain(name) ? _main : _services.GetValueOrDefault(name);
 
     public void Dispose()
     {

@@ -26,15 +26,15 @@ public sealed class StatusReadinessTests(ITestOutputHelper output)
             "--", "sh", "-c", "echo main up; exec sleep 1000"]);
 
         run.WaitUntil(() => File.Exists(socket), "the control socket");
-        run.WaitUntil(() => Row(socket, "db") is { } row && Text(row, "notify_status") == "warming up", "db's STATUS= in status");
-        JsonElement dbRow = Row(socket, "db")!.Value;
+        run.WaitUntil(() => CtlClient.StatusOf(socket, "db") is { } row && Text(row, "notify_status") == "warming up", "db's STATUS= in status");
+        JsonElement dbRow = CtlClient.StatusOf(socket, "db")!.Value;
         Assert.Equal("running", Text(dbRow, "state"));
         Assert.False(dbRow.GetProperty("ready").GetBoolean());
-        JsonElement web = Row(socket, "web")!.Value;
+        JsonElement web = CtlClient.StatusOf(socket, "web")!.Value;
         Assert.Equal("held", Text(web, "state"));
         Assert.Equal(["db"], web.GetProperty("waiting_for").EnumerateArray().Select(e => e.GetString()));
         Assert.False(web.TryGetProperty("pid", out _));
-        JsonElement main = Row(socket, "main")!.Value;
+        JsonElement main = CtlClient.StatusOf(socket, "main")!.Value;
         Assert.Equal("held", Text(main, "state"));
         Assert.Equal(["web"], main.GetProperty("waiting_for").EnumerateArray().Select(e => e.GetString()));
 
@@ -46,10 +46,10 @@ public sealed class StatusReadinessTests(ITestOutputHelper output)
 
         dir.Touch("go");
         run.WaitForLine("main up");
-        run.WaitUntil(() => Row(socket, "main") is { } row && Text(row, "state") == "running", "main to run");
+        run.WaitUntil(() => CtlClient.StatusOf(socket, "main") is { } row && Text(row, "state") == "running", "main to run");
         foreach (string name in new[] { "main", "db", "web" })
         {
-            JsonElement row = Row(socket, name)!.Value;
+            JsonElement row = CtlClient.StatusOf(socket, name)!.Value;
             Assert.True(row.GetProperty("ready").GetBoolean(), name);
             Assert.False(row.TryGetProperty("waiting_for", out _), name);
         }
@@ -66,14 +66,11 @@ public sealed class StatusReadinessTests(ITestOutputHelper output)
         using var run = InitRun.Start(output, InitMode.Subreaper, [
             "--control", socket, "--service", "web=while :; do sleep 0.05; done", "--", "sleep", "1000"]);
         run.WaitUntil(() => File.Exists(socket), "the control socket");
-        run.WaitUntil(() => Row(socket, "web") is { } row && Text(row, "state") == "running", "web to run");
+        run.WaitUntil(() => CtlClient.StatusOf(socket, "web") is { } row && Text(row, "state") == "running", "web to run");
         Assert.All(CtlClient.Status(socket), row => Assert.False(row.TryGetProperty("ready", out _)));
         run.Signal(Native.SIGTERM);
         Assert.Equal(128 + Native.SIGTERM, run.WaitForExit());
     }
-
-    private static JsonElement? Row(string socket, string name) =>
-        CtlClient.Status(socket).Where(row => row.GetProperty("name").GetString() == name).Select(row => (JsonElement?)row).FirstOrDefault();
 
     private static string? Text(JsonElement row, string field) => row.TryGetProperty(field, out JsonElement value) ? value.GetString() : null;
 }

@@ -121,6 +121,10 @@ internal sealed class CtlClient : IDisposable
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
+    /// <summary>The status line of <paramref name="name"/> (<c>main</c> or a service), or null when there is none.</summary>
+    public static JsonElement? StatusOf(string socket, string name) =>
+        Status(socket).Where(row => row.GetProperty("name").GetString() == name).Select(row => (JsonElement?)row).FirstOrDefault();
+
     public void Signal(int sig) => Assert.Equal(0, Native.kill(_process.Id, sig));
 
     public int WaitForExit(TimeSpan? deadline = null)
